@@ -1,0 +1,7 @@
+"""The shared world: a batched, deterministic, differentiable 2-D engine of disks, a table and a hand.
+
+    from worldmodels import physics
+    state, params = physics.cup_on_table(batch_size=16, seed=0)
+    state = physics.step(state, action, params)
+"""
+from .state import Params, SimulationDiverged, State, Table
