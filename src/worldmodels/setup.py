@@ -1,0 +1,42 @@
+"""The notebooks' setup: seed everything and pick the device, in one call.
+
+Every notebook starts with the same cell, which installs the library when running in Colab
+and then calls `setup` (the cell is checked by tests/test_notebook_structure.py).
+"""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import torch
+
+from . import viz
+
+
+def pick_device(device: str = "cpu") -> torch.device:
+    """"cpu", "cuda", or "auto" (CUDA when available, else the CPU)."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {device!r}")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device='cuda' was asked for, but no CUDA GPU is available; use 'auto'")
+    return torch.device(device)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's, NumPy's and PyTorch's global generators."""
+    if not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def setup(seed: int = 0, device: str = "auto") -> torch.device:
+    """Seed everything, set the book's plotting style, and return the device to use."""
+    seed_everything(seed)
+    viz.use_book_style()
+    chosen = pick_device(device)
+    print(f"worldmodels ready: seed {seed}, device {chosen}, torch {torch.__version__}")
+    return chosen

@@ -1,0 +1,89 @@
+// Open every page of the built website in headless Chromium, as a reader would, with the
+// network cut off, and fail on JavaScript errors, requests that leave the site, animations
+// or widgets that did not render, and maths that MathJax left as raw TeX.
+//
+//   node tools/check_site.mjs _build/html
+import { chromium } from "playwright-core";
+import { readdirSync, statSync, existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const site = process.argv[2] ?? "_build/html";
+const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const maxPageBytes = 5 * 1024 * 1024; // DESIGN.md §6: one built page ≤ 5 MB
+
+function pages(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name.startsWith("_") ? [] : pages(path);
+    return name.endsWith(".html") && !["genindex.html", "search.html"].includes(name) ? [path] : [];
+  });
+}
+
+async function checkPage(browser, path) {
+  const problems = [];
+  if (statSync(path).size > maxPageBytes) problems.push(`page is ${(statSync(path).size / 2 ** 20).toFixed(1)} MB (> 5 MB)`);
+  const page = await browser.newPage();
+  page.on("pageerror", (err) => problems.push(`JavaScript error: ${err.message}`));
+  page.on("console", (msg) => { if (msg.type() === "error") problems.push(`console error: ${msg.text()}`); });
+  // The site must carry everything it needs: any request off the local files is a failure.
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
+    problems.push(`request leaves the site: ${url}`);
+    return route.abort();
+  });
+  await page.goto(pathToFileURL(path).href, { waitUntil: "load" });
+  await page.waitForTimeout(1500);
+
+  const facts = await page.evaluate(async () => {
+    if (window.MathJax?.startup?.promise) await window.MathJax.startup.promise;
+    const text = (el) => el.textContent || "";
+    const mathNodes = [...document.querySelectorAll(".math")];
+    return {
+      math: mathNodes.length,
+      rawMath: mathNodes.filter((el) => !el.querySelector("mjx-container") && /\\\(|\\\[|\$\$/.test(text(el))).length,
+      animations: document.querySelectorAll("div.animation").length,
+      blankAnimations: [...document.querySelectorAll("div.animation img")].filter((img) => !img.src || !img.naturalWidth).length,
+      widgetViews: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length,
+      renderedWidgets: document.querySelectorAll(".jupyter-widgets.widget-container, .jupyter-widgets-view > .jupyter-widgets, .widget-vbox, .widget-hbox, .widget-image").length,
+      widgetErrors: document.querySelectorAll(".jupyter-widgets-error-widget, .widget-error").length,
+      brokenImages: [...document.querySelectorAll("main img")].filter((img) => img.complete && !img.naturalWidth && !img.closest("div.animation")).length,
+    };
+  });
+  if (facts.rawMath) problems.push(`${facts.rawMath} of ${facts.math} maths elements not rendered by MathJax`);
+  if (facts.blankAnimations) problems.push(`${facts.blankAnimations} animation frames did not load`);
+  if (facts.widgetViews && facts.renderedWidgets === 0) problems.push(`${facts.widgetViews} widgets saved but none rendered`);
+  if (facts.widgetErrors) problems.push(`${facts.widgetErrors} widgets failed to render`);
+  if (facts.brokenImages) problems.push(`${facts.brokenImages} images failed to load`);
+  // DESIGN.md §5: every notebook page carries at least one explorable.
+  if (path.includes("notebooks") && facts.animations + facts.widgetViews === 0) problems.push("notebook page has no animation or widget");
+  await page.close();
+  return { problems, facts };
+}
+
+if (!existsSync(join(site, "index.html"))) {
+  console.error(`no website at ${site}: build it first with \`make book\``);
+  process.exit(2);
+}
+const browser = await chromium.launch({
+  executablePath: browserPath,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+let failed = 0;
+const all = pages(site);
+for (const path of all) {
+  const { problems, facts } = await checkPage(browser, path);
+  const summary = `maths ${facts.math}, animations ${facts.animations}, widgets ${facts.widgetViews}`;
+  if (problems.length) {
+    failed += 1;
+    console.log(`FAIL ${relative(site, path)} (${summary})`);
+    for (const p of [...new Set(problems)]) console.log(`     ${p}`);
+  } else {
+    console.log(`ok   ${relative(site, path)} (${summary})`);
+  }
+}
+await browser.close();
+console.log(`${all.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
