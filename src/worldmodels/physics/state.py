@@ -73,6 +73,13 @@ class State:
     def to(self, device) -> "State":
         return State(*(getattr(self, f.name).to(device) for f in fields(self)))
 
+    def repeat(self, n: int) -> "State":
+        """Each world repeated n times along the batch axis: (B, ...) -> (B * n, ...).
+
+        The engine is batched, so asking "what if?" about one scene is one call on n copies.
+        """
+        return State(*(getattr(self, f.name).repeat_interleave(n, dim=0) for f in fields(self)))
+
 
 def _per_disk(name: str, value: Tensor, shape: tuple, low: float, high: float,
               low_inclusive: bool) -> None:
@@ -147,6 +154,12 @@ class Params:
     @property
     def num_disks(self) -> int:
         return self.mass.shape[1]
+
+    def repeat(self, n: int) -> "Params":
+        """Each world's parameters repeated n times along the batch axis (see State.repeat)."""
+        per_world = ("mass", "radius", "restitution", "friction", "color", "gravity")
+        return replace(self, **{name: getattr(self, name).repeat_interleave(n, dim=0)
+                                for name in per_world})
 
     def replace(self, **changes) -> "Params":
         """A copy with some fields changed (validated again)."""
