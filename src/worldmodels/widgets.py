@@ -59,9 +59,10 @@ def scrubber(pictures: Sequence, labels: Sequence[str], description: str = "valu
                                      layout=widgets.Layout(width="420px"))
     play = widgets.Play(min=0, max=len(labels) - 1, interval=int(1000 / fps))
     # Linked in the browser, so the website needs no kernel to move between pictures.
-    widgets.jslink((slider, "index"), (stack, "selected_index"))
-    widgets.jslink((play, "value"), (slider, "index"))
-    return widgets.VBox([widgets.HBox([play, slider]), stack])
+    box = widgets.VBox([widgets.HBox([play, slider]), stack])
+    box.links = (widgets.jslink((slider, "index"), (stack, "selected_index")),
+                 widgets.jslink((play, "value"), (slider, "index")))
+    return box
 
 
 def explore(draw: Callable[..., object], controls: dict[str, Sequence],
