@@ -4,4 +4,5 @@
     state, params = physics.cup_on_table(batch_size=16, seed=0)
     state = physics.step(state, action, params)
 """
+from .render import render
 from .state import Params, SimulationDiverged, State, Table
