@@ -164,7 +164,7 @@ def test_time_axis_renders_each_step():
 
 def test_disk_outside_the_frame_draws_nothing():
     # A disk draws nothing when the frame does not depend on its colour.
-    for x, y in [(-0.2, 1.0), (2.3, 1.0), (1.0, 2.2), (1.0, -0.3), (FAR, FAR)]:
+    for x, y in [(-0.2, 1.0), (2.3, 1.0), (1.0, 2.2), (1.0, -0.3), (FAR, FAR), (math.inf, 1.0)]:
         red = world([[[x, y]]], [[0.1]], color=[[[1.0, 0, 0]]])
         blue = world([[[x, y]]], [[0.1]], color=[[[0, 0, 1.0]]])
         assert torch.equal(render(*red, size=32), render(*blue, size=32))
@@ -201,3 +201,7 @@ def test_bad_shapes_raise():
         render(state, other)
     with pytest.raises(TypeError, match="state"):
         render(state.pos, params)
+    broken = State(state.pos.clone(), state.vel, state.hand)
+    broken.pos[1, 2, 0] = float("nan")
+    with pytest.raises(ValueError, match="state.pos"):
+        render(broken, params)

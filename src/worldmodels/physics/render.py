@@ -87,6 +87,9 @@ def _check_inputs(state: State, params: Params, size: int) -> None:
     if (params.batch_size, params.num_disks) != (B, N):
         raise ValueError(f"params must describe the state's {B} worlds of {N} disks, "
                          f"got {params.batch_size} worlds of {params.num_disks} disks")
+    # A NaN position has no pixel to be drawn at (an infinite one is simply out of view).
+    if state.pos.isnan().any() or (params.hand_radius > 0 and state.hand.isnan().any()):
+        raise ValueError("state.pos and state.hand must not contain NaN")
 
 
 def _bodies(state: State, params: Params) -> tuple[Tensor, Tensor, Tensor]:
