@@ -6,3 +6,6 @@
 """
 from .render import render
 from .state import Params, SimulationDiverged, State, Table
+from .envs import CupPushEnv, register_envs
+
+register_envs()  # Gymnasium ids worldmodels/CupPush-v0 and worldmodels/CupTarget-v0
