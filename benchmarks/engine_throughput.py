@@ -1,6 +1,6 @@
 """How fast is the world? Our batched engine against pymunk, and the renderer's frames per second.
 
-    python benchmarks/engine_throughput.py                # the full run, about a minute
+    python benchmarks/engine_throughput.py                # the full run, about half a minute
     python benchmarks/engine_throughput.py --quick        # a smoke run of a few seconds
     python benchmarks/engine_throughput.py --json out.json
 
@@ -10,15 +10,15 @@ states and take the same steps of the same dt:
 
 - our engine steps B worlds at once (B = 1, 64, 1024, 4096), on every core torch uses;
 - pymunk (Chipmunk2D) has no batch: it steps one space of 8 balls at a time, so we build one
-  space per world and step them one after another. Its body-steps per second do not depend
+  space per world and step them one after another. Its body-steps per second hardly depend
   on how many spaces there are, so one number is compared with every batch size. We also run
   it in one process per core, the fairest match for an engine that uses every core.
 
 Body-steps per second = worlds x disks x steps / seconds. Timings are the best of a few
 repeats after a warm-up, with time.perf_counter: other work on the machine only ever adds
-time, so the fastest repeat is the closest to the code's own speed (as `timeit` advises). Targets (printed PASS/MISS, exit code 0
-either way): engine >= 10x single-process pymunk at batch 4096; renderer >= 50,000 frames/s
-at 32x32.
+time, so the fastest repeat is the closest to the code's own speed (as `timeit` advises).
+Targets (printed PASS/MISS, exit code 0 either way): engine >= 10x single-process pymunk at
+batch 4096; renderer >= 50,000 frames/s at 32x32.
 """
 from __future__ import annotations
 
@@ -204,7 +204,8 @@ def main() -> None:
 
     one = pymunk_rate(worlds, steps, repeats, processes=1)
     many = pymunk_rate(worlds, steps, repeats, processes=cores) if cores > 1 else one
-    print(f"pymunk: {worlds} independent spaces, one per world, stepped one after another")
+    print(f"pymunk: {worlds} independent spaces, one per world, stepped one after another "
+          f"(solver iterations = our substeps, disks that do not spin)")
     print(f"  in 1 process:       {one:12,.0f} body-steps/s")
     print(f"  in {cores} processes:     {many:12,.0f} body-steps/s (one per core)\n")
 
