@@ -162,9 +162,8 @@ def _pymunk_worker(job: tuple[list[dict], int, int]) -> tuple[int, float]:
 def pymunk_rate(num_worlds: int, steps: int, repeats: int, processes: int) -> float:
     """Body-steps per second of pymunk over num_worlds worlds split among `processes`."""
     worlds = world_description(num_worlds)
-    if processes == 1:
-        body_steps, seconds = pymunk_steps(worlds, steps, repeats)
-        return body_steps / seconds
+    # Fresh processes even for one: this one's torch threads may still be spinning on the
+    # cores after the last tensor operation, and pymunk would pay for it.
     jobs = [(worlds[p::processes], steps, repeats) for p in range(processes)]
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
         results = pool.map(_pymunk_worker, jobs)
@@ -200,7 +199,10 @@ def main() -> None:
     print(f"torch {torch.__version__} ({torch.get_num_threads()} threads), pymunk "
           f"{pymunk.version}, {cores} CPU cores, {platform.processor() or platform.machine()}")
     print(f"scene: bouncing_balls(num_balls={NUM_BALLS}, table=True), dt = 0.01 s, "
-          f"{steps} steps from the same start, best of {repeats} after a warm-up\n")
+          f"{steps} steps from the same start, best of {repeats} after a warm-up")
+    if args.quick:
+        print("--quick: a smoke run, too short for numbers to quote")
+    print()
 
     one = pymunk_rate(worlds, steps, repeats, processes=1)
     many = pymunk_rate(worlds, steps, repeats, processes=cores) if cores > 1 else one
