@@ -1,12 +1,12 @@
-// Open every page of the built website in headless Chromium, as a reader would, with the
-// network cut off, and fail on JavaScript errors, requests that leave the site, animations
+// Serve the built website on the loopback interface and open every page in headless Chromium,
+// as a reader would, with every request that leaves the site refused, and fail on JavaScript errors, requests that leave the site, animations
 // or widgets that did not render, and maths that MathJax left as raw TeX.
 //
 //   node tools/check_site.mjs _build/html
 import { chromium } from "playwright-core";
-import { readdirSync, statSync, existsSync } from "node:fs";
-import { join, relative } from "node:path";
-import { pathToFileURL } from "node:url";
+import { createServer } from "node:http";
+import { readdirSync, statSync, existsSync, createReadStream } from "node:fs";
+import { extname, join, relative, resolve } from "node:path";
 
 const site = process.argv[2] ?? "_build/html";
 const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -20,20 +20,37 @@ function pages(dir) {
   });
 }
 
-async function checkPage(browser, path) {
+const MIME = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".png": "image/png",
+  ".svg": "image/svg+xml", ".woff": "font/woff", ".woff2": "font/woff2", ".ttf": "font/ttf",
+  ".json": "application/json", ".ico": "image/x-icon" };
+
+// A minimal static file server: the site as a reader's browser would fetch it.
+function serve(root) {
+  const server = createServer((req, res) => {
+    const path = resolve(root, "." + decodeURIComponent(new URL(req.url, "http://x").pathname));
+    const file = path.startsWith(resolve(root)) && existsSync(path) && statSync(path).isDirectory() ? join(path, "index.html") : path;
+    if (!file.startsWith(resolve(root)) || !existsSync(file)) { res.writeHead(404); return res.end(); }
+    res.writeHead(200, { "Content-Type": MIME[extname(file)] ?? "application/octet-stream" });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
+}
+
+async function checkPage(browser, base, path) {
   const problems = [];
   if (statSync(path).size > maxPageBytes) problems.push(`page is ${(statSync(path).size / 2 ** 20).toFixed(1)} MB (> 5 MB)`);
   const page = await browser.newPage();
   page.on("pageerror", (err) => problems.push(`JavaScript error: ${err.message}`));
   page.on("console", (msg) => { if (msg.type() === "error") problems.push(`console error: ${msg.text()}`); });
+  page.on("response", (res) => { if (res.status() >= 400) problems.push(`missing file: ${new URL(res.url()).pathname}`); });
   // The site must carry everything it needs: any request off the local files is a failure.
   await page.route("**/*", (route) => {
     const url = route.request().url();
-    if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
+    if (url.startsWith(base) || url.startsWith("data:")) return route.continue();
     problems.push(`request leaves the site: ${url}`);
     return route.abort();
   });
-  await page.goto(pathToFileURL(path).href, { waitUntil: "load" });
+  await page.goto(base + relative(site, path).split("\\").join("/"), { waitUntil: "load" });
   await page.waitForTimeout(1500);
 
   const facts = await page.evaluate(async () => {
@@ -66,6 +83,8 @@ if (!existsSync(join(site, "index.html"))) {
   console.error(`no website at ${site}: build it first with \`make book\``);
   process.exit(2);
 }
+const server = await serve(site);
+const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch({
   executablePath: browserPath,
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -74,7 +93,7 @@ const browser = await chromium.launch({
 let failed = 0;
 const all = pages(site);
 for (const path of all) {
-  const { problems, facts } = await checkPage(browser, path);
+  const { problems, facts } = await checkPage(browser, base, path);
   const summary = `maths ${facts.math}, animations ${facts.animations}, widgets ${facts.widgetViews}`;
   if (problems.length) {
     failed += 1;
@@ -85,5 +104,6 @@ for (const path of all) {
   }
 }
 await browser.close();
+server.close();
 console.log(`${all.length - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

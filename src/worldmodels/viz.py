@@ -6,6 +6,7 @@ returns them. The same colour always means the same road or object (see `ROAD_CO
 from __future__ import annotations
 
 import io
+import re
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -122,9 +123,22 @@ def animation(frames, fps: int = 20, titles: list[str] | None = None,
         return shown
 
     anim = mpl_animation.FuncAnimation(fig, draw, frames=T, interval=1000 / fps, blit=False)
-    html = HTML(anim.to_jshtml(default_mode="once"))
+    html = HTML(_self_contained(anim.to_jshtml(default_mode="once")))
     plt.close(fig)
     return html
+
+
+# Matplotlib's player draws its buttons with Font Awesome fetched from a CDN; plain Unicode
+# symbols look the same everywhere (JupyterLab, Colab, the website) and need no internet.
+_BUTTON_SYMBOLS = {"minus": "−", "fast-backward": "⏮", "step-backward": "◂",
+                   "play fa-flip-horizontal": "◀", "pause": "❚❚", "play": "▶",
+                   "step-forward": "▸", "fast-forward": "⏭", "plus": "+"}
+
+
+def _self_contained(html: str) -> str:
+    html = re.sub(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*">', "", html)
+    return re.sub(r'<i class="fa fa-([^"]+)"></i>',
+                  lambda m: f"<span>{_BUTTON_SYMBOLS.get(m.group(1), m.group(1))}</span>", html)
 
 
 def draw_world(ax, state, params, index: int = 0, alpha: float = 1.0,
