@@ -38,7 +38,7 @@ $(VENDOR)/.copied: $(NODE_STAMP)
 
 book: $(ENV_STAMP) $(VENDOR)/.copied
 	rm -rf _build
-	WORLDMODELS_BOOK=1 MPLBACKEND=Agg $(VENV)/bin/jupyter-book build . --warningiserror --keep-going
+	WORLDMODELS_BOOK=1 $(VENV)/bin/jupyter-book build . --warningiserror --keep-going
 	@echo "The website is built: open $(SITE)/index.html"
 
 test: unit notebooks
@@ -47,7 +47,7 @@ unit: $(ENV_STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest -q tests
 
 notebooks: $(ENV_STAMP)
-	MPLBACKEND=Agg $(PY) -m pytest -q --nbval-lax --nbval-cell-timeout=120 notebooks
+	$(PY) -m pytest -q --nbval-lax --nbval-cell-timeout=120 notebooks
 
 check-site: $(NODE_STAMP)
 	node tools/check_site.mjs $(SITE)

@@ -59,6 +59,15 @@ def test_explore_becomes_a_scrubber_when_the_book_is_built(monkeypatch):
     assert isinstance(box.children[1], ipywidgets.Stack)
 
 
+def test_scrubber_starts_at_the_default(monkeypatch):
+    monkeypatch.setenv("WORLDMODELS_BOOK", "1")
+    box = widgets.explore(_picture, {"a": [1, 2, 3], "b": [5, 6]}, scrub="a", defaults={"a": 2})
+    play, slider = box.children[0].children
+    assert box.children[1].selected_index == 1 and slider.value == "2" and play.value == 1
+    with pytest.raises(ValueError, match="start"):
+        widgets.scrubber([_picture(1)], [1], start=3)
+
+
 def test_explore_rejects_unknown_names():
     with pytest.raises(ValueError, match="scrub"):
         widgets.explore(_picture, {"a": [1]}, scrub="z")

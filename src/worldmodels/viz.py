@@ -130,9 +130,9 @@ def animation(frames, fps: int = 20, titles: list[str] | None = None,
 
 # Matplotlib's player draws its buttons with Font Awesome fetched from a CDN; plain Unicode
 # symbols look the same everywhere (JupyterLab, Colab, the website) and need no internet.
-_BUTTON_SYMBOLS = {"minus": "−", "fast-backward": "⏮", "step-backward": "◂",
-                   "play fa-flip-horizontal": "◀", "pause": "❚❚", "play": "▶",
-                   "step-forward": "▸", "fast-forward": "⏭", "plus": "+"}
+_BUTTON_SYMBOLS = {"minus": "−", "fast-backward": "|◀", "step-backward": "◀",
+                   "play fa-flip-horizontal": "◁", "pause": "❚❚", "play": "▷",
+                   "step-forward": "▶", "fast-forward": "▶|", "plus": "+"}
 
 
 def _self_contained(html: str) -> str:

@@ -40,24 +40,27 @@ def _png(picture) -> bytes:
 
 
 def scrubber(pictures: Sequence, labels: Sequence[str], description: str = "value",
-             fps: int = 2) -> widgets.VBox:
+             fps: int = 2, start: int = 0) -> widgets.VBox:
     """A slider and play button over precomputed pictures; works with or without a kernel.
 
     pictures: one per label (Figures, PNG bytes or (H, W, 3) arrays).
+    start:    the index of the picture shown first.
     """
     if len(pictures) != len(labels) or len(pictures) == 0:
         raise ValueError(f"pictures and labels must be non-empty and of equal length, got "
                          f"{len(pictures)} and {len(labels)}")
+    if not 0 <= start < len(pictures):
+        raise ValueError(f"start must index one of the {len(pictures)} pictures, got {start}")
     labels = [str(label) for label in labels]
     if len(set(labels)) != len(labels):
         raise ValueError(f"labels must be distinct, got {labels}")
     images = [widgets.Image(value=_png(p), format="png") for p in pictures]
-    stack = widgets.Stack(images, selected_index=0)
-    slider = widgets.SelectionSlider(options=labels, description=description,
+    stack = widgets.Stack(images, selected_index=start)
+    slider = widgets.SelectionSlider(options=labels, value=labels[start], description=description,
                                      continuous_update=True,
                                      style={"description_width": "initial"},
                                      layout=widgets.Layout(width="420px"))
-    play = widgets.Play(min=0, max=len(labels) - 1, interval=int(1000 / fps))
+    play = widgets.Play(value=start, min=0, max=len(labels) - 1, interval=int(1000 / fps))
     # Linked in the browser, so the website needs no kernel to move between pictures.
     box = widgets.VBox([widgets.HBox([play, slider]), stack])
     box.links = (widgets.jslink((slider, "index"), (stack, "selected_index")),
@@ -85,8 +88,10 @@ def explore(draw: Callable[..., object], controls: dict[str, Sequence],
         raise ValueError(f"defaults names unknown controls {sorted(unknown)}")
 
     if building_book():
-        pictures = [draw(**{**start, scrub: v}) for v in controls[scrub]]
-        return scrubber(pictures, [_label(v) for v in controls[scrub]], description=scrub)
+        values = list(controls[scrub])
+        pictures = [draw(**{**start, scrub: v}) for v in values]
+        return scrubber(pictures, [_label(v) for v in values], description=scrub,
+                        start=values.index(start[scrub]))
 
     sliders = {name: widgets.SelectionSlider(
         options=[(_label(v), v) for v in values], value=start[name], description=name,
