@@ -1,0 +1,264 @@
+"""Resolving contacts: impulses that change velocities, then a correction of positions.
+
+Shapes: B worlds, N disks, C contacts, K bodies that take part in a contact (see Bodies).
+
+The solver works on velocities, as most game engines do (Catto, "Iterative Dynamics with
+Temporal Coherence", GDC 2005). Impacts are solved first, in rounds of exact two-body
+collisions; then resting contact and friction by passes in which every contact of a group
+computes its impulse from the same velocities and all are applied at once (Jacobi), so a
+pass over the whole batch is a handful of tensor operations. Impulses are accumulated and
+clamped: a contact's total normal impulse stays >= 0 (contacts push, never pull) and its
+friction stays within +-mu times it (Coulomb's law). Friction only opposes sliding: disks
+never spin in this world.
+
+Vectors are complex numbers here: (x, y) is x + iy. For a unit normal n, multiplying a
+velocity by conj(n) rotates it into the contact's frame, normal component in the real part,
+tangential in the imaginary part; multiplying (normal + i tangential) by n rotates back. One
+multiplication replaces two dot products, and every pass is many small operations.
+"""
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from .contacts import Contacts
+from .state import Params
+
+RESTING_FACTOR = 2.0    # rebounds slower than this times g*dt*|n_y| are dropped
+IMPACT_ROUNDS = 4       # at most this many rounds of collisions per step
+POSITION_PASSES = 4     # Jacobi passes of the positional correction
+
+
+def as_complex(x: Tensor) -> Tensor:
+    """(..., 2) real vectors -> (...) complex numbers x + iy."""
+    return torch.view_as_complex(x.contiguous())
+
+
+class Bodies:
+    """The bodies that take part in at least one contact, renumbered as rows 0..K-1.
+
+    Solving on these K rows, rather than on every disk of every world, keeps each pass as
+    cheap as the few contacts themselves. The rows keep the order of the flat body table
+    (contacts.py): first the disks, then the hands, then the static world. Disks have inverse
+    mass 1/m; the hand and the static world have 0 (nothing can push them), which is all it
+    takes to make the hand an infinitely heavy pusher.
+
+    contacts:   the same contacts, with a and b renumbered into these rows
+    inv_mass:   (K,) 1/kg
+    inv_mass_a, inv_mass_b: (C,) 1/kg of each contact's two bodies
+    """
+
+    def __init__(self, contacts: Contacts, params: Params):
+        B, N = params.mass.shape
+        with torch.no_grad():
+            used = torch.zeros(B * N + B + 1, dtype=torch.bool, device=params.mass.device)
+            used[contacts.a] = True
+            used[contacts.b] = True
+            rows = used.nonzero().squeeze(1)                                # (K,) sorted
+            local = used.cumsum(0) - 1                                      # (R,)
+            a, b = local.index_select(0, contacts.a), local.index_select(0, contacts.b)
+            num_disks = int(torch.searchsorted(rows, B * N))                # disk rows come first
+            num_hands = int(torch.searchsorted(rows, B * N + B)) - num_disks
+            self.disk_rows = rows[:num_disks]                               # into (B * N,)
+            self.hand_rows = rows[num_disks:num_disks + num_hands] - B * N  # into (B,)
+            self.num_static = len(rows) - num_disks - num_hands             # 0 or 1
+            self.disk_world = self.disk_rows // N                           # (K_disks,)
+        self.contacts = contacts._replace(a=a, b=b)
+        self.normal = contacts.normal                                       # (C,) complex
+        self.normal_conj = contacts.normal.conj()
+        inv_mass = (1.0 / params.mass).reshape(-1).index_select(0, self.disk_rows)
+        self.inv_mass = torch.cat([inv_mass, inv_mass.new_zeros(len(rows) - num_disks)])   # (K,)
+        self.inv_mass_a = self.inv_mass.index_select(0, a)                  # (C,) 1/kg
+        self.inv_mass_b = self.inv_mass.index_select(0, b)
+        self.unmovable_b = self.inv_mass_b == 0                             # (C,) hand or static
+        # A unit impulse along the normal changes a's velocity by normal/m_a, b's by -normal/m_b.
+        self.response_a = self.normal * self.inv_mass_a                     # (C,) complex
+        self.response_b = self.normal * self.inv_mass_b
+        # Contacts between bodies come first, contacts with the static world last (contacts.py
+        # lists them in that order). Iterative passes solve the two groups one after the other.
+        num_pairs = int((contacts.b < B * N + B).sum())
+        self.groups = (slice(0, num_pairs), slice(num_pairs, len(contacts.b)))
+
+    def gather(self, disks: Tensor, hand: Tensor | None = None) -> Tensor:
+        """These bodies' complex vectors (K,) from the disks' (B, N) and the hand's (B,)."""
+        parts = [disks.reshape(-1).index_select(0, self.disk_rows)]
+        parts.append(disks.new_zeros(len(self.hand_rows)) if hand is None
+                     else hand.index_select(0, self.hand_rows))
+        parts.append(disks.new_zeros(self.num_static))
+        return torch.cat(parts)
+
+    def put(self, disks: Tensor, values: Tensor, add: bool = False) -> Tensor:
+        """The disks' vectors (B, N) with these bodies' rows replaced by (or added) values (K,)."""
+        flat, values = disks.reshape(-1), values[:len(self.disk_rows)]
+        flat = flat.index_add(0, self.disk_rows, values) if add else flat.index_copy(
+            0, self.disk_rows, values)
+        return flat.view(disks.shape)
+
+    def relative(self, v: Tensor, part: slice = slice(None)) -> Tensor:
+        """Velocity of a relative to b in each contact's frame (C,): real normal, imag tangential.
+
+        part: which contacts, by default all of them.
+        """
+        a, b = self.contacts.a[part], self.contacts.b[part]
+        return (v.index_select(0, a) - v.index_select(0, b)) * self.normal_conj[part]
+
+    def apply(self, v: Tensor, push: Tensor, part: slice = slice(None)) -> Tensor:
+        """v (K,) after each contact's push (N s; real normal, imag tangential) acts on a and b."""
+        a, b = self.contacts.a[part], self.contacts.b[part]
+        v = v.index_add(0, a, push * self.response_a[part])
+        return v.index_add(0, b, push * self.response_b[part], alpha=-1)
+
+    def split_inverse_mass(self, flags: Tensor) -> Tensor:
+        """(C,) 1/kg: each contact's inverse mass under mass splitting.
+
+        A body in k flagged contacts (C,) of a group lends each of them 1/k of its mass
+        (Tonge, Benevolenskiy & Voroshilov, "Mass splitting for jitter-free parallel rigid
+        body simulation", 2012). Groups are solved one after the other, so k counts within
+        the contact's own group.
+        """
+        c, parts = self.contacts, []
+        for part in self.groups:
+            a, b, f = c.a[part], c.b[part], flags[part]
+            count = f.new_zeros(len(self.inv_mass)).index_add(0, a, f).index_add(0, b, f)
+            count = count.clamp(min=1)                                      # (K,)
+            parts.append(count.index_select(0, a) * self.inv_mass_a[part]
+                         + count.index_select(0, b) * self.inv_mass_b[part])
+        return torch.cat(parts)
+
+
+def _jacobi(v: Tensor, bodies: Bodies, m_eff: Tensor, target: Tensor, passes: int,
+            friction_base: Tensor) -> Tensor:
+    """Drive each contact's normal speed towards `target` (C,) m/s; returns v (K,).
+
+    Mass splitting is in m_eff (see Bodies.split_inverse_mass): a ball resting on two balls
+    is not pushed up by both in full. Each pass solves the contacts between bodies, then
+    those with the floor, walls and table, so that a pass ends with nothing sinking into
+    the ground.
+    friction_base: (C,) impulse (N s) from the impacts, added to the normal impulse that
+    bounds friction.
+    """
+    zero = torch.zeros_like(target)                                        # (C,) N s
+    totals = [(zero[part], zero[part]) for part in bodies.groups]          # normal, friction
+    for _ in range(passes):
+        for group, part in enumerate(bodies.groups):
+            normal, friction = totals[group]                                # (C_part,) each
+            rel = bodies.relative(v, part)                                  # (C_part,) complex
+            new_normal = torch.addcmul(normal, m_eff[part], target[part] - rel.real).clamp(min=0)
+            limit = bodies.contacts.friction[part] * (friction_base[part] + new_normal)
+            new_friction = torch.addcmul(friction, m_eff[part], rel.imag, value=-1)
+            new_friction = torch.maximum(torch.minimum(new_friction, limit), -limit)  # Coulomb
+            v = bodies.apply(v, torch.complex(new_normal - normal, new_friction - friction), part)
+            totals[group] = (new_normal, new_friction)
+    return v
+
+
+def _first_per_body(toi: Tensor, bounce: Tensor, bodies: Bodies) -> Tensor:
+    """(C,) bool: the bouncing contacts that come first, by time of impact, for both bodies.
+
+    toi: (C,) distinct times of impact (float64, inf where not bouncing). No disk is in two
+    chosen contacts, so each chosen contact is solved exactly as a collision of two bodies;
+    the hand and the static world, which nothing moves, may be in any number of them.
+    """
+    c = bodies.contacts
+    earliest = toi.new_full(bodies.inv_mass.shape, float("inf"))
+    earliest = earliest.scatter_reduce(0, c.a, toi, "amin").scatter_reduce(0, c.b, toi, "amin")
+    first_for_b = (toi == earliest.index_select(0, c.b)) | bodies.unmovable_b
+    return bounce & (toi == earliest.index_select(0, c.a)) & first_for_b
+
+
+def _impacts(v: Tensor, bodies: Bodies, kick_n: Tensor, resting: Tensor,
+             dt: float) -> tuple[Tensor, Tensor, Tensor]:
+    """Bounce the contacts that close fast within the step: v (K,), impulse (C,), bounced (C,).
+
+    In each round every disk takes part in at most one collision, its earliest, solved as a
+    two-body collision with Newton's restitution: the normal speed vn becomes -e * vn. Such
+    a collision conserves momentum, and energy when e = 1, so a whole round does too. Later
+    rounds catch what earlier ones set off: a ball that bounces off the floor into a second
+    ball within the step bounces off that one too, instead of being stopped by it.
+    """
+    c = bodies.contacts
+    # Impulse per unit of approach speed for a full bounce, (1 + e) times the reduced mass.
+    gain = (1 + c.restitution) / (bodies.inv_mass_a + bodies.inv_mass_b)    # (C,) kg
+    impulse = torch.zeros_like(kick_n)                                      # (C,) N s
+    bounced = torch.zeros(len(kick_n), dtype=torch.bool, device=kick_n.device)
+    with torch.no_grad():
+        closes = -c.gap / dt - kick_n      # (C,) m/s; vn below this closes the gap this step
+        resting = -resting                 # (C,) m/s; e * vn below this rebounds fast enough
+        gap = c.gap.clamp(min=0).double()
+        # Ties in the time of impact (two contacts already touching, say) are broken by a
+        # vanishing offset, so that every disk has exactly one earliest contact.
+        tie_break = torch.arange(len(gap), dtype=gap.dtype, device=gap.device) * 1e-15
+    for _ in range(IMPACT_ROUNDS):
+        vn = bodies.relative(v).real                                        # (C,) m/s
+        with torch.no_grad():
+            # Rebounds slower than `resting` are dropped (restitution 0), or a cup settling
+            # on the table would hop forever on the g*dt of speed it gains each step.
+            bounce = (vn < closes) & (c.restitution * vn < resting)
+            if not bool(bounce.any()):
+                break
+            toi = torch.where(bounce, gap / -vn.double() + tie_break, float("inf"))  # (C,) s
+            chosen = _first_per_body(toi, bounce, bodies)
+        push = torch.where(chosen, gain * -vn, 0.0)                         # (C,) N s
+        v = bodies.apply(v, push)
+        impulse = impulse + push
+        bounced = bounced | chosen
+    return v, impulse, bounced
+
+
+def solve_velocities(vel: Tensor, kick: Tensor, hand_vel: Tensor, bodies: Bodies,
+                     params: Params) -> Tensor:
+    """The disks' velocities (B, N) complex at the end of the step, contacts and gravity included.
+
+    vel:      (B, N) complex velocities at the start of the step
+    kick:     (B,) complex velocity that gravity adds this step
+    hand_vel: (B,) complex velocity of the hand
+
+    Three stages, as in Guendelman, Bridson & Fedkiw, "Nonconvex rigid bodies with stacking"
+    (2003), who separate collisions from resting contact:
+      1. impacts: contacts that close fast within the step bounce (see _impacts);
+      2. gravity;
+      3. resting contact and friction: no contact may close faster than its gap allows in
+         one step ("speculative" contacts: a body that is still apart brakes to touching).
+    Bouncing before gravity, and not letting gravity pull a just-bounced ball back into the
+    floor, makes elastic bounces exact for the shadow energy E - dt/2 * sum(m g v_y) that
+    semi-implicit Euler conserves in free flight, so elastic balls return to the same height
+    at any dt. Reflecting the velocity after gravity would gain about m g |v| dt per bounce.
+    """
+    c, dt = bodies.contacts, params.dt
+    v = bodies.gather(vel, hand_vel)                                        # (K,) complex
+    body_kick = bodies.gather(kick[:, None].expand_as(vel))                 # (K,) disks only
+    kick_n = bodies.relative(body_kick).real                                # (C,) m/s
+    # Gravity alone makes a resting contact close at up to g*dt*|n_y| in a step.
+    gravity = params.gravity.index_select(0, c.world)                       # (C,) m/s^2
+    resting = RESTING_FACTOR * dt * gravity * c.normal.imag.abs()           # (C,) m/s
+
+    v, impact, bounced = _impacts(v, bodies, kick_n, resting.detach(), dt)         # 1.
+    own = bodies.inv_mass_a + bodies.inv_mass_b                                    # (C,) 1/kg
+    hold = torch.where(bounced, (-kick_n).clamp(min=0) / own, 0.0)                 # (C,) N s
+    v = bodies.apply(v + body_kick, hold)                                          # 2.
+
+    brake = -c.gap.clamp(min=0) / dt                                        # (C,) m/s  3.
+    with torch.no_grad():
+        closing = (c.gap + bodies.relative(v).real * dt < 0).to(brake.dtype)
+    m_eff = 1.0 / bodies.split_inverse_mass(closing)                        # (C,) kg
+    v = _jacobi(v, bodies, m_eff, brake, params.substeps, friction_base=impact + hold)
+    return bodies.put(vel + kick[:, None], v)        # disks without contacts just fall
+
+
+def correct_positions(pos: Tensor, moved: Tensor, hand_moved: Tensor, bodies: Bodies) -> Tensor:
+    """Push overlapping bodies apart along their contact normals; returns pos (B, N) complex.
+
+    pos, moved: (B, N) complex, where the disks are and how far they moved this step
+    hand_moved: (B,) complex, how far the hand moved
+    The gap after the step is linearised, gap + (moved_a - moved_b) . n: exact for the floor,
+    walls and table faces and close for disks (Box2D v3 does the same). Only positions
+    change, not velocities, so the correction adds no speed.
+    """
+    gap = bodies.contacts.gap + bodies.relative(bodies.gather(moved, hand_moved)).real  # (C,)
+    share = 1.0 / bodies.split_inverse_mass((gap < 0).to(gap.dtype).detach())   # (C,) kg
+    correction = bodies.normal.new_zeros(len(bodies.inv_mass))              # (K,) complex, m
+    for _ in range(POSITION_PASSES):
+        for part in bodies.groups:          # bodies against bodies, then against the ground
+            remaining = gap[part] + bodies.relative(correction, part).real     # (C_part,) m
+            correction = bodies.apply(correction, share[part] * (-remaining).clamp(min=0), part)
+    return bodies.put(pos, correction, add=True)
