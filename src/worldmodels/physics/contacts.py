@@ -74,8 +74,10 @@ def _upper_pairs(num_bodies: int, device: torch.device) -> tuple[Tensor, Tensor]
 
 
 def _geometric_mean(x: Tensor, y: Tensor) -> Tensor:
-    # sqrt is not differentiable at 0; the clamp keeps gradients finite for zero coefficients.
-    return (x * y).clamp(min=TINY).sqrt()
+    # sqrt has an infinite slope at 0: the clamp keeps gradients finite, the where keeps a
+    # frictionless or perfectly inelastic pair exactly at 0.
+    product = x * y
+    return torch.where(product > 0, product.clamp(min=TINY).sqrt(), 0.0)
 
 
 def _unit(d: Tensor, fallback: Tensor) -> tuple[Tensor, Tensor, Tensor]:
@@ -191,11 +193,15 @@ def _static_contacts(positions: Tensor, material: Tensor, x: Tensor, y: Tensor, 
     x_low, y_low, x_high, y_high = box.unbind(-1)                             # (C,) each
     d = torch.complex(p.real - torch.clamp(p.real, x_low, x_high),
                       p.imag - torch.clamp(p.imag, y_low, y_high))            # centre - closest
-    depth, face = torch.stack([p.real - x_low, p.imag - y_low, x_high - p.real, y_high - p.imag]
-                              ).min(dim=0)                                    # (C,) each
-    # Outward normals of the left, bottom, right and top faces.
-    faces = torch.tensor([-1, -1j, 1, 1j], dtype=p.dtype, device=p.device)
-    dist, normal, outside = _unit(d, fallback=faces.index_select(0, face))
+    # Inside the box: how deep below each face (left, bottom, right, top), and the nearest.
+    # (Elementwise minima rather than a min over a stacked axis: a reduction that small is
+    # slower than the arithmetic, and stalls when another process holds a core.)
+    below = (p.real - x_low, p.imag - y_low, x_high - p.real, y_high - p.imag)
+    depth = torch.minimum(torch.minimum(below[0], below[1]), torch.minimum(below[2], below[3]))
+    face = torch.where(depth == below[3], 3, torch.where(depth == below[2], 2, torch.where(
+        depth == below[1], 1, 0)))                                            # (C,) int
+    outward = torch.tensor([-1, -1j, 1, 1j], dtype=p.dtype, device=p.device)   # of each face
+    dist, normal, outside = _unit(d, fallback=outward.index_select(0, face))
     radius, e, mu = material.index_select(0, a).unbind(-1)
     gap = torch.where(outside, dist, -depth) - radius
     # The floor, walls and table have no material of their own: the disk's coefficients apply.

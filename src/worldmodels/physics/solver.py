@@ -18,6 +18,8 @@ multiplication replaces two dot products, and every pass is many small operation
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import torch
 from torch import Tensor
 
@@ -32,6 +34,17 @@ POSITION_PASSES = 4     # Jacobi passes of the positional correction
 def as_complex(x: Tensor) -> Tensor:
     """(..., 2) real vectors -> (...) complex numbers x + iy."""
     return torch.view_as_complex(x.contiguous())
+
+
+class Links(NamedTuple):
+    """Some of the contacts, by their bodies: what a pass needs to read and push them."""
+
+    part: slice              # which contacts of Bodies.contacts
+    a: Tensor                # (C_part,) rows of the pushed bodies
+    b: Tensor                # (C_part,) rows of the bodies they touch
+    normal_conj: Tensor      # (C_part,) complex: multiplying by it rotates into the contact frame
+    response_a: Tensor       # (C_part,) complex: a's change of velocity per unit impulse
+    response_b: Tensor       # (C_part,) complex: minus b's change of velocity per unit impulse
 
 
 class Bodies:
@@ -72,12 +85,14 @@ class Bodies:
         self.inv_mass_b = self.inv_mass.index_select(0, b)
         self.unmovable_b = self.inv_mass_b == 0                             # (C,) hand or static
         # A unit impulse along the normal changes a's velocity by normal/m_a, b's by -normal/m_b.
-        self.response_a = self.normal * self.inv_mass_a                     # (C,) complex
-        self.response_b = self.normal * self.inv_mass_b
+        response_a, response_b = self.normal * self.inv_mass_a, self.normal * self.inv_mass_b
+        self.all = Links(slice(None), a, b, self.normal_conj, response_a, response_b)
         # Contacts between bodies come first, contacts with the static world last (contacts.py
         # lists them in that order). Iterative passes solve the two groups one after the other.
         num_pairs = int((contacts.b < B * N + B).sum())
-        self.groups = (slice(0, num_pairs), slice(num_pairs, len(contacts.b)))
+        parts = (slice(0, num_pairs), slice(num_pairs, len(a)))
+        self.groups = [Links(part, *(t[part] for t in self.all[1:])) for part in parts
+                       if part.stop > part.start]
 
     def gather(self, disks: Tensor, hand: Tensor | None = None) -> Tensor:
         """These bodies' complex vectors (K,) from the disks' (B, N) and the hand's (B,)."""
@@ -94,19 +109,19 @@ class Bodies:
             0, self.disk_rows, values)
         return flat.view(disks.shape)
 
-    def relative(self, v: Tensor, part: slice = slice(None)) -> Tensor:
+    def relative(self, v: Tensor, links: "Links | None" = None) -> Tensor:
         """Velocity of a relative to b in each contact's frame (C,): real normal, imag tangential.
 
-        part: which contacts, by default all of them.
+        links: which contacts (one of self.groups), by default all of them.
         """
-        a, b = self.contacts.a[part], self.contacts.b[part]
-        return (v.index_select(0, a) - v.index_select(0, b)) * self.normal_conj[part]
+        links = links or self.all
+        return (v.index_select(0, links.a) - v.index_select(0, links.b)) * links.normal_conj
 
-    def apply(self, v: Tensor, push: Tensor, part: slice = slice(None)) -> Tensor:
+    def apply(self, v: Tensor, push: Tensor, links: "Links | None" = None) -> Tensor:
         """v (K,) after each contact's push (N s; real normal, imag tangential) acts on a and b."""
-        a, b = self.contacts.a[part], self.contacts.b[part]
-        v = v.index_add(0, a, push * self.response_a[part])
-        return v.index_add(0, b, push * self.response_b[part], alpha=-1)
+        links = links or self.all
+        v = v.index_add(0, links.a, push * links.response_a)
+        return v.index_add(0, links.b, push * links.response_b, alpha=-1)
 
     def split_inverse_mass(self, flags: Tensor) -> Tensor:
         """(C,) 1/kg: each contact's inverse mass under mass splitting.
@@ -116,14 +131,14 @@ class Bodies:
         body simulation", 2012). Groups are solved one after the other, so k counts within
         the contact's own group.
         """
-        c, parts = self.contacts, []
-        for part in self.groups:
-            a, b, f = c.a[part], c.b[part], flags[part]
-            count = f.new_zeros(len(self.inv_mass)).index_add(0, a, f).index_add(0, b, f)
-            count = count.clamp(min=1)                                      # (K,)
-            parts.append(count.index_select(0, a) * self.inv_mass_a[part]
-                         + count.index_select(0, b) * self.inv_mass_b[part])
-        return torch.cat(parts)
+        parts = []
+        for links in self.groups:
+            f = flags[links.part]
+            count = f.new_zeros(len(self.inv_mass)).index_add(0, links.a, f)
+            count = count.index_add(0, links.b, f).clamp(min=1)              # (K,)
+            parts.append(count.index_select(0, links.a) * self.inv_mass_a[links.part]
+                         + count.index_select(0, links.b) * self.inv_mass_b[links.part])
+        return torch.cat(parts) if parts else flags
 
 
 def _jacobi(v: Tensor, bodies: Bodies, m_eff: Tensor, target: Tensor, passes: int,
@@ -137,18 +152,22 @@ def _jacobi(v: Tensor, bodies: Bodies, m_eff: Tensor, target: Tensor, passes: in
     friction_base: (C,) impulse (N s) from the impacts, added to the normal impulse that
     bounds friction.
     """
-    zero = torch.zeros_like(target)                                        # (C,) N s
-    totals = [(zero[part], zero[part]) for part in bodies.groups]          # normal, friction
+    solution = []
+    for links in bodies.groups:
+        part = links.part
+        solution.append([links, m_eff[part], target[part], bodies.contacts.friction[part],
+                         friction_base[part], torch.zeros_like(target[part]),
+                         torch.zeros_like(target[part])])
     for _ in range(passes):
-        for group, part in enumerate(bodies.groups):
-            normal, friction = totals[group]                                # (C_part,) each
-            rel = bodies.relative(v, part)                                  # (C_part,) complex
-            new_normal = torch.addcmul(normal, m_eff[part], target[part] - rel.real).clamp(min=0)
-            limit = bodies.contacts.friction[part] * (friction_base[part] + new_normal)
-            new_friction = torch.addcmul(friction, m_eff[part], rel.imag, value=-1)
-            new_friction = torch.maximum(torch.minimum(new_friction, limit), -limit)  # Coulomb
-            v = bodies.apply(v, torch.complex(new_normal - normal, new_friction - friction), part)
-            totals[group] = (new_normal, new_friction)
+        for group in solution:
+            links, m, goal, mu, base, normal, friction = group              # (C_group,) each
+            rel = bodies.relative(v, links)                                 # complex
+            new_normal = torch.addcmul(normal, m, goal - rel.real).clamp(min=0)
+            limit = mu * (base + new_normal)                                # Coulomb's cone
+            new_friction = torch.addcmul(friction, m, rel.imag, value=-1)
+            new_friction = torch.maximum(torch.minimum(new_friction, limit), -limit)
+            v = bodies.apply(v, torch.complex(new_normal - normal, new_friction - friction), links)
+            group[5:] = new_normal, new_friction
     return v
 
 
@@ -257,8 +276,9 @@ def correct_positions(pos: Tensor, moved: Tensor, hand_moved: Tensor, bodies: Bo
     gap = bodies.contacts.gap + bodies.relative(bodies.gather(moved, hand_moved)).real  # (C,)
     share = 1.0 / bodies.split_inverse_mass((gap < 0).to(gap.dtype).detach())   # (C,) kg
     correction = bodies.normal.new_zeros(len(bodies.inv_mass))              # (K,) complex, m
+    groups = [(links, gap[links.part], share[links.part]) for links in bodies.groups]
     for _ in range(POSITION_PASSES):
-        for part in bodies.groups:          # bodies against bodies, then against the ground
-            remaining = gap[part] + bodies.relative(correction, part).real     # (C_part,) m
-            correction = bodies.apply(correction, share[part] * (-remaining).clamp(min=0), part)
+        for links, gap_part, share_part in groups:   # bodies against bodies, then the ground
+            remaining = gap_part + bodies.relative(correction, links).real       # (C_part,) m
+            correction = bodies.apply(correction, share_part * (-remaining).clamp(min=0), links)
     return bodies.put(pos, correction, add=True)
