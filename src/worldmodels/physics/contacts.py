@@ -123,18 +123,19 @@ def find_contacts(pos: Tensor, vel: Tensor, hand: Tensor, hand_vel: Tensor,
     hand_material = material.new_tensor([params.hand_radius, 0.0, 0.0]).expand(B, 3)
     material = torch.cat([material.reshape(-1, 3), hand_material])            # (B * N + B, 3)
     with torch.no_grad():
-        # How far each body's surface may get this step (|vx| + |vy| >= |v|), plus MARGIN.
-        speed = vel.real.abs() + vel.imag.abs()                              # (B, N) m/s
+        # How far each body's surface may get this step, plus half the margin each: a pair
+        # is a candidate when its gap is under both travels and MARGIN.
+        speed = vel.abs()                                                     # (B, N) m/s
         centres, radius = pos, params.radius
         if params.hand_radius > 0:
-            speed = torch.cat([speed, (hand_vel.real.abs() + hand_vel.imag.abs())[:, None]], 1)
+            speed = torch.cat([speed, hand_vel.abs()[:, None]], dim=1)        # (B, M)
             centres = torch.cat([pos, hand[:, None]], dim=1)                  # (B, M)
             radius = torch.cat([radius, torch.full_like(radius[:, :1], params.hand_radius)], 1)
-        reach = radius + speed * params.dt + MARGIN                           # (B, M) m
+        reach = radius + speed * params.dt + MARGIN / 2                       # (B, M) m
         # Batch-last (M, B): elementwise work over the long batch axis is much faster.
         x, y, reach = torch.stack([centres.real, centres.imag, reach]).transpose(1, 2).contiguous()
     pairs = _pair_contacts(positions, material, x, y, reach, N)
-    statics = _static_contacts(positions, material, x[:N], y[:N], reach[:N], params)
+    statics = _static_contacts(positions, material, x[:N], y[:N], reach[:N] + MARGIN / 2, params)
     return Contacts(*(torch.cat([p, s]) for p, s in zip(pairs, statics)))
 
 

@@ -28,7 +28,7 @@ from .state import Params
 
 RESTING_FACTOR = 2.0    # rebounds slower than this times g*dt*|n_y| are dropped
 IMPACT_ROUNDS = 4       # at most this many rounds of collisions per step
-POSITION_PASSES = 4     # Jacobi passes of the positional correction
+POSITION_PASSES = 2     # Jacobi passes of the positional correction
 
 
 def as_complex(x: Tensor) -> Tensor:
@@ -164,8 +164,7 @@ def _jacobi(v: Tensor, bodies: Bodies, m_eff: Tensor, target: Tensor, passes: in
             rel = bodies.relative(v, links)                                 # complex
             new_normal = torch.addcmul(normal, m, goal - rel.real).clamp(min=0)
             limit = mu * (base + new_normal)                                # Coulomb's cone
-            new_friction = torch.addcmul(friction, m, rel.imag, value=-1)
-            new_friction = torch.maximum(torch.minimum(new_friction, limit), -limit)
+            new_friction = torch.addcmul(friction, m, rel.imag, value=-1).clamp(-limit, limit)
             v = bodies.apply(v, torch.complex(new_normal - normal, new_friction - friction), links)
             group[5:] = new_normal, new_friction
     return v
