@@ -14,7 +14,7 @@ G = 9.81
 def world(pos, vel, *, radius=0.1, mass=1.0, restitution=1.0, friction=0.0, gravity=G,
           dt=0.01, table=None, walls=True, world_size=2.0, hand=None, hand_radius=0.0,
           dtype=torch.float64) -> tuple[State, Params]:
-    """One world of disks at `pos` with velocities `vel` (lists of (x, y)); scalars or per-disk lists."""
+    """One world of disks at `pos` moving at `vel` (lists of (x, y)); properties: scalar or list."""
     pos = torch.tensor([pos], dtype=dtype)                                   # (1, N, 2)
     N = pos.shape[1]
 

@@ -75,7 +75,6 @@ class Bodies:
             self.disk_rows = rows[:num_disks]                               # into (B * N,)
             self.hand_rows = rows[num_disks:num_disks + num_hands] - B * N  # into (B,)
             self.num_static = len(rows) - num_disks - num_hands             # 0 or 1
-            self.disk_world = self.disk_rows // N                           # (K_disks,)
         self.contacts = contacts._replace(a=a, b=b)
         self.normal = contacts.normal                                       # (C,) complex
         self.normal_conj = contacts.normal.conj()
