@@ -14,7 +14,8 @@ def as_written(app, what, name, obj, options, lines):
     while body and not body[0].strip():
         body.pop(0)
     summary = lines[:summary_end]
-    lines[:] = summary + ([""] + ["::", ""] + ["    " + line for line in body] if body else [])
+    block = ["", ".. code-block:: text", ""] + ["    " + line for line in body]
+    lines[:] = summary + (block if body else [])
 
 
 def setup(app):
