@@ -75,6 +75,24 @@ async function checkPage(browser, base, path) {
   if (facts.brokenImages) problems.push(`${facts.brokenImages} images failed to load`);
   // DESIGN.md §5: every notebook page carries at least one explorable.
   if (path.includes("notebooks") && facts.animations + facts.widgetViews === 0) problems.push("notebook page has no animation or widget");
+  // No dead widgets: pressing play on a scrubber must change the picture, with no kernel.
+  const shown = () => page.evaluate(() => [...document.querySelectorAll(".widget-image")]
+    .filter((img) => img.offsetParent !== null).map((img) => img.src.slice(-64)).join());
+  for (const play of await page.locator(".widget-play button").first().all()) {
+    const before = await shown();
+    await play.click();
+    await page.waitForTimeout(2500);
+    if ((await shown()) === before) problems.push("pressing play on a widget changed nothing");
+  }
+  // Animations play: pressing play moves to another frame.
+  const frame = (i) => page.evaluate((i) => document.querySelectorAll("div.animation img")[i].src.slice(-64), i);
+  const animationPlays = await page.locator('div.animation button[title="Play"]').all();
+  for (const [i, play] of animationPlays.entries()) {
+    const before = await frame(i);
+    await play.click();
+    await page.waitForTimeout(500);
+    if ((await frame(i)) === before) problems.push(`pressing play on animation ${i + 1} changed nothing`);
+  }
   await page.close();
   return { problems, facts };
 }

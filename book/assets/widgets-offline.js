@@ -1,6 +1,10 @@
 // Let saved widgets render from the site's own files, with no internet.
 // Loaded between RequireJS and the widget embedder (see `nb_ipywidgets_js` in _config.yml).
 (function () {
+  // The theme's Font Awesome swaps every <i> icon for an <svg>; the Play widget later sets its
+  // icon's class, which needs the <i> to stay, so nest the <svg> inside it instead.
+  window.FontAwesomeConfig = Object.assign(window.FontAwesomeConfig || {}, { autoReplaceSvg: "nest" });
+
   // The embedder finds its fonts next to the module RequireJS loaded it as: point that at our copy.
   const here = new URL(".", document.currentScript.src).href;
   require.config({ paths: { "@jupyter-widgets/html-manager/dist": here + "html-manager",
