@@ -17,6 +17,7 @@ from typing import Callable
 import torch
 from torch import Tensor
 
+from .devices import pick_device
 from .physics.engine import rollout, step
 from .physics.render import render
 from .physics.scenes import bouncing_balls, cup_on_table
@@ -84,7 +85,7 @@ def make_dataset(scene: str = "cup", num_rollouts: int = 64, steps: int = 50, *,
                          f"got {frame_size!r}")
     if not isinstance(seed, int):
         raise ValueError(f"seed must be an int, got {seed!r}")
-    device = _resolve_device(device)
+    device = pick_device(device)
 
     state, params = SCENES[scene](batch_size=num_rollouts, seed=seed, device=device, **scene_kwargs)
     # The generator lives on the CPU so that a seed gives the same actions on every device.
@@ -152,17 +153,5 @@ def _closed_loop(state: State, params: Params, policy: Policy, steps: int,
         state = step(state, action, params)
         trajectory.append(state)
         actions.append(action)
-    states = State(pos=torch.stack([s.pos for s in trajectory], dim=1),   # (B, T+1, N, 2)
-                   vel=torch.stack([s.vel for s in trajectory], dim=1),   # (B, T+1, N, 2)
-                   hand=torch.stack([s.hand for s in trajectory], dim=1))  # (B, T+1, 2)
-    return states, torch.stack(actions, dim=1)                            # (B, T, 2)
+    return State.stack(trajectory), torch.stack(actions, dim=1)  # (B, T+1, ...), (B, T, 2)
 
-
-def _resolve_device(device: str | torch.device) -> torch.device:
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        return torch.device(device)
-    except (RuntimeError, TypeError) as error:
-        raise ValueError(f"device must be 'cpu', 'cuda', 'auto' or a torch.device, "
-                         f"got {device!r}") from error

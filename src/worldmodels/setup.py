@@ -11,17 +11,7 @@ import numpy as np
 import torch
 
 from . import viz
-
-
-def pick_device(device: str = "cpu") -> torch.device:
-    """"cpu", "cuda", or "auto" (CUDA when available, else the CPU)."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device not in ("cpu", "cuda"):
-        raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {device!r}")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device='cuda' was asked for, but no CUDA GPU is available; use 'auto'")
-    return torch.device(device)
+from .devices import pick_device
 
 
 def seed_everything(seed: int) -> None:

@@ -76,9 +76,7 @@ def rollout(state: State, actions: Tensor | None, params: Params,
     for t in range(steps):
         state = step(state, None if actions is None else actions[:, t], params)
         trajectory.append(state)
-    return State(pos=torch.stack([s.pos for s in trajectory], dim=1),      # (B, T+1, N, 2)
-                 vel=torch.stack([s.vel for s in trajectory], dim=1),      # (B, T+1, N, 2)
-                 hand=torch.stack([s.hand for s in trajectory], dim=1))    # (B, T+1, 2)
+    return State.stack(trajectory)  # pos, vel (B, T+1, N, 2), hand (B, T+1, 2)
 
 
 def energy(state: State, params: Params) -> Tensor:

@@ -73,6 +73,12 @@ class State:
     def to(self, device) -> "State":
         return State(*(getattr(self, f.name).to(device) for f in fields(self)))
 
+    @staticmethod
+    def stack(states: "list[State]") -> "State":
+        """States of consecutive steps (B, ...) -> one trajectory State (B, T, ...)."""
+        return State(*(torch.stack([getattr(s, f.name) for s in states], dim=1)
+                       for f in fields(State)))
+
     def repeat(self, n: int) -> "State":
         """Each world repeated n times along the batch axis: (B, ...) -> (B * n, ...).
 

@@ -1,0 +1,23 @@
+"""The notebooks' setup: seeding is reproducible and bad devices are refused by name."""
+import pytest
+import torch
+
+from worldmodels.devices import pick_device
+from worldmodels.setup import seed_everything, setup
+
+
+def test_seeding_makes_random_draws_repeat():
+    seed_everything(3)
+    first = torch.rand(4)
+    seed_everything(3)
+    assert torch.equal(first, torch.rand(4))
+
+
+def test_devices():
+    assert pick_device("cpu") == torch.device("cpu")
+    assert pick_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert setup(seed=0, device="cpu") == torch.device("cpu")
+    with pytest.raises(ValueError, match="device"):
+        pick_device("tpu-please")
+    with pytest.raises(ValueError, match="seed"):
+        seed_everything(-1)
