@@ -34,3 +34,20 @@ def test_strip_solutions_clears_outputs_and_rejects_non_notebooks():
     assert stripped["cells"][0]["outputs"] == [] and nb["cells"][0]["outputs"]  # input untouched
     with pytest.raises(ValueError, match="notebook"):
         strip_solutions({"not": "a notebook"})
+
+
+def test_a_student_notebook_runs_until_its_first_unwritten_stub(tmp_path):
+    """Instructors hand these out: every cell before the learner's first exercise must run."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    out = write_student_notebooks(NOTEBOOKS / "00_map", tmp_path)[0]
+    notebook = nbformat.read(out, as_version=4)
+    with pytest.raises(CellExecutionError, match="NotImplementedError"):
+        NotebookClient(notebook, timeout=120, kernel_name="python3",
+                       resources={"metadata": {"path": str(tmp_path)}}).execute()
+    ran = [c for c in notebook.cells if c.cell_type == "code" and c.get("execution_count")]
+    failed = ran[-1]
+    assert "NotImplementedError" in str(failed.outputs) and "landing_distance" in failed.source
+    # Before failing, the check cell told the learner what to do instead of crashing.
+    assert any("not written yet" in str(c.outputs) for c in ran[:-1])
