@@ -1,0 +1,44 @@
+"""Figures and animations: the right panels, the right pictures, nothing fetched from the internet."""
+import matplotlib
+import numpy as np
+import pytest
+import torch
+
+matplotlib.use("Agg")
+
+from worldmodels import physics, viz  # noqa: E402
+
+
+def test_show_frames_lays_out_a_grid_and_shows_the_pixels():
+    frames = torch.rand(5, 3, 8, 8)
+    fig = viz.show_frames(frames, ncols=3)
+    shown = [ax.images[0].get_array() for ax in fig.axes if ax.images]
+    assert len(fig.axes) == 6 and len(shown) == 5
+    np.testing.assert_allclose(shown[2], frames[2].permute(1, 2, 0).numpy(), atol=1e-6)
+
+
+def test_compare_rollouts_has_one_row_per_clip():
+    fig = viz.compare_rollouts({"truth": torch.rand(6, 3, 8, 8), "model": torch.rand(6, 3, 8, 8)},
+                               every=2)
+    assert len(fig.axes) == 2 * 3
+    assert fig.axes[0].get_ylabel() == "truth" and fig.axes[3].get_ylabel() == "model"
+
+
+def test_animation_is_self_contained_and_has_every_frame():
+    html = viz.animation({"truth": torch.rand(4, 3, 8, 8), "model": torch.rand(4, 3, 8, 8)}).data
+    assert "font-awesome" not in html and "cdn" not in html.lower()
+    assert html.count("data:image/png;base64") == 4 and 'title="Play"' in html
+
+
+def test_strobe_draws_the_scene_at_every_sampled_time():
+    state, params = physics.cup_on_table(seed=0)
+    trajectory = physics.rollout(state, None, params, steps=30)
+    fig = viz.strobe(trajectory, params, every=10)
+    # cup and hand at t = 0, 10, 20, 29, plus the floor and the table
+    assert len(fig.axes[0].patches) == 2 * 4 + 2
+
+
+@pytest.mark.parametrize("bad", [torch.rand(4, 8, 8), torch.rand(4, 1, 8, 8)])
+def test_frames_of_the_wrong_shape_are_refused(bad):
+    with pytest.raises(ValueError, match="frames"):
+        viz.show_frames(bad)
