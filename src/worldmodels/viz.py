@@ -15,6 +15,9 @@ import torch
 from matplotlib import animation as mpl_animation
 from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 
+# The world's objects keep the renderer's colours, so a figure and a frame of the same scene match.
+from .physics.render import FLOOR_COLOR, HAND_COLOR, TABLE_COLOR
+
 # One colour per road, used on every page (colour-blind-safe Okabe–Ito palette).
 ROAD_COLORS = {
     "dreamer": "#0072B2",          # Part 1, blue
@@ -25,9 +28,6 @@ ROAD_COLORS = {
     "truth": "#000000",            # the real world / the engine
     "baseline": "#999999",         # trivial baselines
 }
-TABLE_COLOR = "#8B5A2B"
-FLOOR_COLOR = "#6E6E6E"
-HAND_COLOR = "#F1C27D"
 
 
 def use_book_style() -> None:
@@ -181,23 +181,6 @@ def strobe(trajectory, params, index: int = 0, every: int = 10, ax=None,
         ax.plot(paths[:, n, 0], paths[:, n, 1], "--", lw=1, color="k", alpha=0.5, zorder=5)
     if title:
         ax.set_title(title)
-    return fig
-
-
-def line_plot(x, series: dict, xlabel: str, ylabel: str, title: str,
-              logy: bool = False, colors: dict | None = None, ax=None) -> plt.Figure:
-    """Several named curves over the same x, e.g. error against horizon, one colour per road."""
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(6, 3.6))
-    else:
-        fig = ax.figure
-    for name, y in series.items():
-        ax.plot(x, y, label=name, lw=2, color=(colors or {}).get(name))
-    ax.set_xlabel(xlabel), ax.set_ylabel(ylabel), ax.set_title(title)
-    if logy:
-        ax.set_yscale("log")
-    ax.legend()
-    fig.tight_layout()
     return fig
 
 

@@ -12,8 +12,8 @@ import os
 from typing import Callable, Sequence
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from . import viz
 
@@ -27,16 +27,13 @@ def _png(picture) -> bytes:
     """A Matplotlib figure, PNG bytes, or an (H, W, 3) array in [0, 1] -> PNG bytes."""
     if isinstance(picture, bytes):
         return picture
-    if isinstance(picture, plt.Figure):
+    if isinstance(picture, Figure):
         return viz.figure_to_png(picture)
     array = np.asarray(picture)
     if array.ndim != 3 or array.shape[-1] != 3:
         raise ValueError(f"picture must be a Figure, PNG bytes or an (H, W, 3) array, "
                          f"got shape {array.shape}")
-    fig, ax = plt.subplots(figsize=(3, 3))
-    ax.imshow(np.clip(array, 0, 1), interpolation="nearest")
-    ax.axis("off")
-    return viz.figure_to_png(fig)
+    return viz.figure_to_png(viz.show_frames(array.transpose(2, 0, 1)[None], scale=3))
 
 
 def scrubber(pictures: Sequence, labels: Sequence[str], description: str = "value",
