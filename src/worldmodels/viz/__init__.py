@@ -16,7 +16,7 @@ from matplotlib import animation as mpl_animation
 from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 
 # The world's objects keep the renderer's colours, so a figure and a frame of the same scene match.
-from .physics.render import FLOOR_COLOR, HAND_COLOR, TABLE_COLOR
+from ..physics.render import FLOOR_COLOR, HAND_COLOR, TABLE_COLOR
 
 # One colour per road, used on every page (colour-blind-safe Okabe–Ito palette).
 ROAD_COLORS = {
