@@ -58,8 +58,9 @@ lab: $(ENV_STAMP)
 student: $(ENV_STAMP)
 	$(PY) -m worldmodels.student notebooks student
 
+# Every speed and quality target of the book, measured; each script prints its numbers.
 benchmark: $(ENV_STAMP)
-	$(PY) benchmarks/engine_throughput.py
+	for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf _build student $(VENDOR)
