@@ -1,0 +1,169 @@
+"""Dreamer: an actor and a critic that learn only from trajectories imagined by the world model.
+
+One update (Hafner et al. 2020, Algorithm 1; Hafner et al. 2023, Sec. 3):
+  1. fit the world model to a batch of real sequences (`WorldModel.loss`);
+  2. from every posterior state of that batch, imagine `horizon` steps with the prior,
+     choosing actions with the actor;
+  3. the critic scores the imagined states; λ-returns combine predicted rewards and values;
+  4. the actor climbs the normalised λ-return by backpropagating through the model's
+     dynamics (the DreamerV1 gradient for continuous actions); the critic regresses onto it.
+
+Letters: N imagined start states (= B * L), H horizon, F features, A action.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field
+
+import torch
+from torch import nn
+
+from ..nn import mlp
+from .returns import ReturnNormalizer, lambda_return
+from .rssm import WorldModel, WorldModelConfig
+from .symlog import symexp, symlog
+
+
+@dataclass
+class Config:
+    env_steps: int = 10_000          # real environment steps in total
+    prefill: int = 1_000             # steps of uniformly random actions before learning starts
+    train_every: int = 10            # environment steps per gradient update (the train ratio)
+    batch_size: int = 16             # B: sequences per world-model batch
+    seq_len: int = 16                # L: steps per sequence
+    horizon: int = 15                # H: imagination steps per actor-critic update
+    gamma: float = 0.99              # discount per step
+    lam: float = 0.95                # λ of the λ-return
+    actor_lr: float = 3e-4           # Adam learning rate of the actor
+    critic_lr: float = 3e-4          # Adam learning rate of the critic
+    entropy: float = 3e-4            # weight of the actor's entropy bonus (on normalised returns)
+    slow_critic_decay: float = 0.98  # EMA decay of the slow critic that provides the targets
+    return_decay: float = 0.99       # EMA decay of the percentile range of returns
+    hidden: int = 128                # width of the actor's and critic's hidden layers
+    replay_capacity: int = 100_000   # steps kept in the replay buffer
+    eval_episodes: int = 10          # evaluation episodes at the end of training
+    seed: int = 0                    # seeds torch, numpy and the environment
+    model: WorldModelConfig = field(default_factory=WorldModelConfig)  # the world model's config
+
+    @classmethod
+    def tiny(cls) -> "Config":
+        """A preset that runs the whole loop in a couple of seconds, for tests."""
+        model = WorldModelConfig(deter_size=16, stoch_size=4, classes=4, hidden=16, embed_size=16)
+        return cls(env_steps=300, prefill=100, train_every=20, batch_size=4, seq_len=8,
+                   horizon=5, hidden=16, eval_episodes=1, model=model)
+
+
+class Actor(nn.Module):
+    """π(a | s): a Normal squashed by tanh into [-1, 1]^A (Hafner et al. 2020, Sec. 4)."""
+
+    def __init__(self, feature_size: int, action_size: int, hidden: int = 128,
+                 min_std: float = 0.1, max_std: float = 1.0):
+        super().__init__()
+        self.net = mlp(feature_size, 2 * action_size, hidden, layers=2)
+        self.min_std, self.max_std = min_std, max_std
+
+    def forward(self, features: torch.Tensor, sample: bool = True
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Features (N, F) -> (actions in [-1, 1] (N, A), entropy of the Normal (N,))."""
+        mean, raw_std = self.net(features).chunk(2, dim=-1)
+        std = self.min_std + (self.max_std - self.min_std) * torch.sigmoid(raw_std)
+        noise = torch.randn_like(mean) if sample else torch.zeros_like(mean)
+        action = torch.tanh(mean + std * noise)      # reparameterised: gradients reach mean, std
+        entropy = torch.distributions.Normal(mean, std).entropy().sum(-1)
+        return action, entropy
+
+
+class Dreamer(nn.Module):
+    """World model, actor, critic and slow critic, with their optimisers."""
+
+    def __init__(self, obs_size: int, action_size: int, cfg: Config):
+        super().__init__()
+        self.cfg = cfg
+        self.world_model = WorldModel((obs_size,), action_size, cfg.model)
+        F_ = self.world_model.rssm.feature_size
+        self.actor = Actor(F_, action_size, cfg.hidden)
+        self.critic = mlp(F_, 1, cfg.hidden, layers=2)    # predicts symlog(value)
+        # The slow critic is an exponential moving average of the critic (DreamerV3, Sec. 3):
+        # its values form the λ-return targets, so the critic does not chase its own tail.
+        self.slow_critic = copy.deepcopy(self.critic).requires_grad_(False)
+        self.normalizer = ReturnNormalizer(cfg.return_decay)
+        self.wm_opt = torch.optim.Adam(self.world_model.parameters(), lr=cfg.model.lr)
+        self.actor_opt = torch.optim.Adam(self.actor.parameters(), lr=cfg.actor_lr)
+        self.critic_opt = torch.optim.Adam(self.critic.parameters(), lr=cfg.critic_lr)
+
+    def value(self, features: torch.Tensor, slow: bool = False) -> torch.Tensor:
+        """Values (...) of features (..., F): the critic works in symlog space."""
+        return symexp((self.slow_critic if slow else self.critic)(features).squeeze(-1))
+
+    def update(self, batch: dict) -> dict:
+        """One world-model step and one actor-critic step in imagination; returns metrics."""
+        loss, metrics, out = self.world_model.loss(batch)
+        self.wm_opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(self.world_model.parameters(), self.cfg.model.grad_clip)
+        self.wm_opt.step()
+        start = {k: v.detach() for k, v in out["post"].items()}           # N = B * L states
+        metrics.update(self.imagination_step(start))
+        return metrics
+
+    def imagination_step(self, start: dict) -> dict:
+        """Actor and critic learn from trajectories imagined from `start` (N states)."""
+        cfg, wm = self.cfg, self.world_model
+        policy = lambda features: self.actor(features)[0]  # noqa: E731
+        traj = wm.rssm.imagine(start, policy, cfg.horizon)
+        feats = traj["features"]                                            # (N, H+1, F)
+        reward = symexp(wm.reward_head(feats[:, 1:]).squeeze(-1))           # (N, H)
+        cont = torch.sigmoid(wm.cont_head(feats[:, 1:]).squeeze(-1))        # (N, H)
+        returns = lambda_return(reward, self.value(feats, slow=True), cont, cfg.gamma, cfg.lam)
+        # A trajectory that the model thinks has ended counts less from then on.
+        weight = torch.cumprod(torch.cat([torch.ones_like(cont[:, :1]), cont[:, :-1]], 1),
+                               1).detach()                                  # (N, H)
+        scale = self.normalizer.update(returns)
+        _, entropy = self.actor(feats[:, :-1].detach().flatten(0, 1))
+        actor_loss = -(weight * returns / scale).mean() - cfg.entropy * entropy.mean()
+        self.actor_opt.zero_grad()
+        actor_loss.backward(inputs=list(self.actor.parameters()))
+        nn.utils.clip_grad_norm_(self.actor.parameters(), 100.0)
+        self.actor_opt.step()
+
+        pred = self.critic(feats[:, :-1].detach()).squeeze(-1)              # (N, H) symlog
+        critic_loss = (weight * (pred - symlog(returns.detach())) ** 2).mean()
+        self.critic_opt.zero_grad()
+        critic_loss.backward()
+        nn.utils.clip_grad_norm_(self.critic.parameters(), 100.0)
+        self.critic_opt.step()
+        self._update_slow_critic()
+        return {"actor_loss": actor_loss.item(), "critic_loss": critic_loss.item(),
+                "imagined_return": returns.mean().item(), "return_scale": scale}
+
+    @torch.no_grad()
+    def _update_slow_critic(self) -> None:
+        decay = self.cfg.slow_critic_decay
+        for slow, fast in zip(self.slow_critic.parameters(), self.critic.parameters()):
+            slow.lerp_(fast, 1 - decay)
+
+    @torch.no_grad()
+    def act(self, state: dict | None, prev_action: torch.Tensor, obs: torch.Tensor,
+            sample: bool = True) -> tuple[torch.Tensor, dict]:
+        """Filter one real observation (1, D) into the state, then act: ((1, A), new state)."""
+        rssm = self.world_model.rssm
+        state = state if state is not None else rssm.initial(1, obs.device)
+        post, _ = rssm.obs_step(state, prev_action, self.world_model.encode(obs))
+        action, _ = self.actor(rssm.features(post), sample=sample)
+        return action, post
+
+    def payload(self) -> dict:
+        """The state to ship: weights and the config as plain values (no optimisers)."""
+        cfg = asdict(self.cfg)
+        return {"config": cfg, "world_model": self.world_model.state_dict(),
+                "actor": self.actor.state_dict(), "critic": self.critic.state_dict()}
+
+    @classmethod
+    def from_payload(cls, payload: dict, obs_size: int, action_size: int) -> "Dreamer":
+        cfg_dict = dict(payload["config"])
+        cfg = Config(**{**cfg_dict, "model": WorldModelConfig(**cfg_dict["model"])})
+        agent = cls(obs_size, action_size, cfg)
+        agent.world_model.load_state_dict(payload["world_model"])
+        agent.actor.load_state_dict(payload["actor"])
+        agent.critic.load_state_dict(payload["critic"])
+        return agent

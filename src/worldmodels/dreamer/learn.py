@@ -1,0 +1,140 @@
+"""Dreamer in a real environment: collect experience, learn in imagination, evaluate.
+
+Works with any Gymnasium environment whose observations and actions are Boxes (state
+observations; a multi-dimensional Box is flattened). Actions are chosen in [-1, 1] and mapped
+onto the environment's action bounds.
+
+    from worldmodels.dreamer.learn import train, evaluate
+    from worldmodels.dreamer.agent import Config
+    agent, history = train(Config(), "Pendulum-v1")
+"""
+from __future__ import annotations
+
+import time
+
+import gymnasium
+import numpy as np
+import torch
+from gymnasium import spaces
+from tqdm.auto import tqdm
+
+from ..physics.envs import register_envs
+from .agent import Config, Dreamer
+from .replay import Replay
+
+
+def make_env(env_id: str, seed: int = 0) -> gymnasium.Env:
+    """gymnasium.make(env_id), checked: Box observations and Box actions with finite bounds."""
+    register_envs()  # so the book's cup tasks are known by id
+    if not isinstance(env_id, str):
+        raise TypeError(f"env_id must be a Gymnasium id string, got {type(env_id).__name__}")
+    env = gymnasium.make(env_id)
+    if not isinstance(env.observation_space, spaces.Box):
+        raise ValueError(f"env_id {env_id!r} must have Box observations, got "
+                         f"{type(env.observation_space).__name__}")
+    space = env.action_space
+    if not isinstance(space, spaces.Box) or not np.all(np.isfinite([space.low, space.high])):
+        raise ValueError(f"env_id {env_id!r} must have Box actions with finite bounds, got {space}")
+    env.action_space.seed(seed)
+    return env
+
+
+def to_env_action(action: np.ndarray, space: spaces.Box) -> np.ndarray:
+    """An action in [-1, 1]^A -> the environment's Box [low, high]."""
+    return (space.low + (action + 1.0) * 0.5 * (space.high - space.low)).astype(space.dtype)
+
+
+def sizes(env: gymnasium.Env) -> tuple[int, int]:
+    return int(np.prod(env.observation_space.shape)), int(np.prod(env.action_space.shape))
+
+
+def _obs(obs) -> torch.Tensor:
+    return torch.as_tensor(np.asarray(obs, np.float32).reshape(1, -1))  # (1, D)
+
+
+def train(cfg: Config, env_id: str, progress: bool = True) -> tuple[Dreamer, dict]:
+    """Train Dreamer for cfg.env_steps real steps. history: dict of lists.
+
+    history["episode_step"], ["episode_return"], ["episode_success"]: every finished training
+    episode (step count at its end); ["update_step"] and the update metrics every 10 updates;
+    ["eval_return"], ["eval_success"]: cfg.eval_episodes final evaluation episodes;
+    ["wall_seconds"]: [time spent].
+    """
+    if cfg.prefill < cfg.seq_len or cfg.env_steps <= cfg.prefill:
+        raise ValueError(f"need seq_len <= prefill < env_steps, got seq_len={cfg.seq_len}, "
+                         f"prefill={cfg.prefill}, env_steps={cfg.env_steps}")
+    torch.manual_seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    env = make_env(env_id, cfg.seed)
+    obs_size, action_size = sizes(env)
+    agent, replay = Dreamer(obs_size, action_size, cfg), Replay(cfg.replay_capacity, obs_size,
+                                                                action_size)
+    history = {"episode_step": [], "episode_return": [], "episode_success": [], "update_step": []}
+    start_time = time.perf_counter()
+    obs, _ = env.reset(seed=cfg.seed)
+    state, prev, is_first, episode_return, updates = None, torch.zeros(1, action_size), True, 0.0, 0
+    for step in tqdm(range(1, cfg.env_steps + 1), desc="Dreamer", disable=not progress):
+        action, state = agent.act(state, prev, _obs(obs))
+        if step <= cfg.prefill:  # uniform random actions fill the buffer first
+            action = torch.as_tensor(rng.uniform(-1, 1, (1, action_size)), dtype=torch.float32)
+        a = action[0].numpy()
+        next_obs, reward, terminated, truncated, info = env.step(to_env_action(a, env.action_space))
+        replay.add(np.ravel(obs), a, reward, 0.0 if terminated else 1.0, is_first)
+        obs, prev, is_first, episode_return = next_obs, action, False, episode_return + reward
+        if terminated or truncated:  # store the final observation, then start afresh
+            replay.add(np.ravel(obs), np.zeros(action_size), 0.0, 1.0, False)
+            _log_episode(history, step, episode_return, info)
+            obs, _ = env.reset()
+            state, prev, is_first, episode_return = None, torch.zeros(1, action_size), True, 0.0
+        if step > cfg.prefill and step % cfg.train_every == 0:
+            metrics = agent.update(replay.sample(cfg.batch_size, cfg.seq_len, rng))
+            updates += 1
+            if updates % 10 == 0:
+                _log_update(history, step, metrics)
+    env.close()
+    returns, successes = evaluate(agent, env_id, cfg.eval_episodes, seed=10_000 + cfg.seed)
+    history["eval_return"], history["eval_success"] = returns, successes
+    history["wall_seconds"] = [time.perf_counter() - start_time]
+    return agent, history
+
+
+def _log_episode(history: dict, step: int, episode_return: float, info: dict) -> None:
+    history["episode_step"].append(step)
+    history["episode_return"].append(float(episode_return))
+    history["episode_success"].append(bool(info.get("is_success", False)))
+
+
+def _log_update(history: dict, step: int, metrics: dict) -> None:
+    history["update_step"].append(step)
+    for key, value in metrics.items():
+        history.setdefault(key, []).append(float(value))
+
+
+@torch.no_grad()
+def evaluate(agent: Dreamer, env_id: str, episodes: int = 10, seed: int = 10_000,
+             record: bool = False) -> tuple[list[float], list[bool]] | tuple[list, list, list]:
+    """Run `episodes` episodes with the actor's mean action; returns (returns, successes).
+
+    Success is info["is_success"] at the episode's end (False for envs that do not report it).
+    record=True also returns the environment's own observations of every episode (a list of
+    (T, D) arrays), e.g. to draw the cup task.
+    """
+    if not (isinstance(episodes, int) and episodes >= 1):
+        raise ValueError(f"episodes must be an int >= 1, got {episodes!r}")
+    env = make_env(env_id, seed)
+    _, action_size = sizes(env)
+    returns, successes, observations = [], [], []
+    for episode in range(episodes):
+        obs, _ = env.reset(seed=seed + episode)
+        state, prev, total, done, seen, info = None, torch.zeros(1, action_size), 0.0, False, [obs], {}
+        while not done:
+            prev, state = agent.act(state, prev, _obs(obs), sample=False)
+            obs, reward, terminated, truncated, info = env.step(
+                to_env_action(prev[0].numpy(), env.action_space))
+            total, done = total + reward, terminated or truncated
+            seen.append(obs)
+        returns.append(float(total))
+        successes.append(bool(info.get("is_success", False)))
+        observations.append(np.asarray(seen, dtype=np.float32))
+    env.close()
+    return (returns, successes, observations) if record else (returns, successes)
