@@ -29,9 +29,10 @@ class Config:
     env_steps: int = 10_000          # real environment steps in total
     prefill: int = 1_000             # steps of uniformly random actions before learning starts
     train_every: int = 10            # environment steps per gradient update (the train ratio)
+    action_repeat: int = 2           # environment steps each chosen action is held for
     batch_size: int = 16             # B: sequences per world-model batch
     seq_len: int = 16                # L: steps per sequence
-    horizon: int = 15                # H: imagination steps per actor-critic update
+    horizon: int = 10                # H: imagination steps per actor-critic update
     gamma: float = 0.99              # discount per step
     lam: float = 0.95                # λ of the λ-return
     actor_lr: float = 3e-4           # Adam learning rate of the actor
@@ -39,17 +40,18 @@ class Config:
     entropy: float = 3e-4            # weight of the actor's entropy bonus (on normalised returns)
     slow_critic_decay: float = 0.98  # EMA decay of the slow critic that provides the targets
     return_decay: float = 0.99       # EMA decay of the percentile range of returns
-    hidden: int = 128                # width of the actor's and critic's hidden layers
+    hidden: int = 64                 # width of the actor's and critic's hidden layers
     replay_capacity: int = 100_000   # steps kept in the replay buffer
     eval_episodes: int = 10          # evaluation episodes at the end of training
     seed: int = 0                    # seeds torch, numpy and the environment
-    model: WorldModelConfig = field(default_factory=WorldModelConfig)  # the world model's config
+    model: WorldModelConfig = field(default_factory=lambda: WorldModelConfig(
+        deter_size=64, hidden=64, embed_size=64))  # the world model, small for a 2-core CPU
 
     @classmethod
     def tiny(cls) -> "Config":
         """A preset that runs the whole loop in a couple of seconds, for tests."""
         model = WorldModelConfig(deter_size=16, stoch_size=4, classes=4, hidden=16, embed_size=16)
-        return cls(env_steps=300, prefill=100, train_every=20, batch_size=4, seq_len=8,
+        return cls(env_steps=300, prefill=100, train_every=20, action_repeat=2, batch_size=4, seq_len=8,
                    horizon=5, hidden=16, eval_episodes=1, model=model)
 
 

@@ -70,32 +70,53 @@ def train(cfg: Config, env_id: str, progress: bool = True) -> tuple[Dreamer, dic
     agent, replay = Dreamer(obs_size, action_size, cfg), Replay(cfg.replay_capacity, obs_size,
                                                                 action_size)
     history = {"episode_step": [], "episode_return": [], "episode_success": [], "update_step": []}
-    start_time = time.perf_counter()
+    start_time, bar = time.perf_counter(), tqdm(total=cfg.env_steps, desc="Dreamer",
+                                                disable=not progress)
     obs, _ = env.reset(seed=cfg.seed)
-    state, prev, is_first, episode_return, updates = None, torch.zeros(1, action_size), True, 0.0, 0
-    for step in tqdm(range(1, cfg.env_steps + 1), desc="Dreamer", disable=not progress):
+    state, prev, is_first, episode_return = None, torch.zeros(1, action_size), True, 0.0
+    step, next_update, updates = 0, cfg.prefill + cfg.train_every, 0
+    while step < cfg.env_steps:
         action, state = agent.act(state, prev, _obs(obs))
-        if step <= cfg.prefill:  # uniform random actions fill the buffer first
+        if step < cfg.prefill:  # uniform random actions fill the buffer first
             action = torch.as_tensor(rng.uniform(-1, 1, (1, action_size)), dtype=torch.float32)
         a = action[0].numpy()
-        next_obs, reward, terminated, truncated, info = env.step(to_env_action(a, env.action_space))
+        next_obs, reward, terminated, truncated, info, taken = repeat_step(env, a, cfg.action_repeat)
         replay.add(np.ravel(obs), a, reward, 0.0 if terminated else 1.0, is_first)
         obs, prev, is_first, episode_return = next_obs, action, False, episode_return + reward
+        step += taken
+        bar.update(taken)
         if terminated or truncated:  # store the final observation, then start afresh
             replay.add(np.ravel(obs), np.zeros(action_size), 0.0, 1.0, False)
             _log_episode(history, step, episode_return, info)
             obs, _ = env.reset()
             state, prev, is_first, episode_return = None, torch.zeros(1, action_size), True, 0.0
-        if step > cfg.prefill and step % cfg.train_every == 0:
+        while step >= next_update:  # one gradient update per train_every environment steps
             metrics = agent.update(replay.sample(cfg.batch_size, cfg.seq_len, rng))
-            updates += 1
+            next_update, updates = next_update + cfg.train_every, updates + 1
             if updates % 10 == 0:
                 _log_update(history, step, metrics)
+    bar.close()
     env.close()
     returns, successes = evaluate(agent, env_id, cfg.eval_episodes, seed=10_000 + cfg.seed)
     history["eval_return"], history["eval_success"] = returns, successes
     history["wall_seconds"] = [time.perf_counter() - start_time]
     return agent, history
+
+
+def repeat_step(env: gymnasium.Env, action: np.ndarray, repeat: int):
+    """Hold `action` (in [-1, 1]) for `repeat` steps, summing rewards; stops when the episode ends.
+
+    Returns (obs, reward, terminated, truncated, info, steps taken). Acting every few steps is
+    a standard trick of Dreamer and most control agents: decisions cover more time, so credit
+    for a reward travels back over fewer steps.
+    """
+    total, taken = 0.0, 0
+    for _ in range(repeat):
+        obs, reward, terminated, truncated, info = env.step(to_env_action(action, env.action_space))
+        total, taken = total + float(reward), taken + 1
+        if terminated or truncated:
+            break
+    return obs, total, terminated, truncated, info, taken
 
 
 def _log_episode(history: dict, step: int, episode_return: float, info: dict) -> None:
@@ -129,8 +150,8 @@ def evaluate(agent: Dreamer, env_id: str, episodes: int = 10, seed: int = 10_000
         state, prev, total, done, seen, info = None, torch.zeros(1, action_size), 0.0, False, [obs], {}
         while not done:
             prev, state = agent.act(state, prev, _obs(obs), sample=False)
-            obs, reward, terminated, truncated, info = env.step(
-                to_env_action(prev[0].numpy(), env.action_space))
+            obs, reward, terminated, truncated, info, _ = repeat_step(
+                env, prev[0].numpy(), agent.cfg.action_repeat)
             total, done = total + reward, terminated or truncated
             seen.append(obs)
         returns.append(float(total))

@@ -1,6 +1,6 @@
 """The recurrent state-space model (RSSM) of PlaNet and Dreamer, with DreamerV3's categorical latents.
 
-The model state at time t has two parts (Hafner et al. 2019, Sec. 3; 2023, Eq. 3):
+The model state at time t has two parts (Hafner et al. 2019, Sec. 3; Hafner et al. 2023, Sec. 2):
 
     h_t = f(h_{t-1}, z_{t-1}, a_{t-1})     deterministic: a GRU that carries memory
     z_t ~ q(z_t | h_t, e_t)                stochastic, *posterior*: sees the observation embedding e_t
@@ -184,7 +184,7 @@ def kl_divergence(post_logits: torch.Tensor, prior_logits: torch.Tensor) -> torc
 
 def kl_loss(post_logits: torch.Tensor, prior_logits: torch.Tensor, balance: float = 0.8,
             free_bits: float = 1.0) -> torch.Tensor:
-    """KL balancing with free bits (DreamerV2, Sec. 2.2; DreamerV3, Eq. 5), a scalar.
+    """KL balancing (Hafner et al. 2021) and free bits (Kingma et al. 2016), a scalar.
 
         balance * max(free_bits, KL[sg(q) || p]) + (1 - balance) * max(free_bits, KL[q || sg(p)])
 
@@ -256,7 +256,7 @@ class WorldModel(nn.Module):
         return out.reshape(*lead, *self.obs_shape)
 
     def loss(self, batch: dict) -> tuple[torch.Tensor, dict, dict]:
-        """The world-model loss (DreamerV3, Eq. 4) on a batch of sequences.
+        """The world-model loss of DreamerV3 (Hafner et al. 2023, Sec. 2) on a batch of sequences.
 
         batch: "obs" (B, T, *obs_shape); "action" (B, T-1, A); optional "reward", "cont" and
         "mask" (B, T-1) (mask = 0 for transitions that cross an episode boundary) and

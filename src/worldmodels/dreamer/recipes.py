@@ -1,0 +1,61 @@
+"""The shipped Dreamer agents: how each is trained (`python -m worldmodels.train NAME`) and loaded.
+
+Each recipe trains Dreamer from a fixed seed, then SAC (`model_free.py`) on the same number of
+environment steps, and records both learning curves in the checkpoint's metrics, so pages can
+compare them without training anything.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import checkpoints
+from .agent import Config, Dreamer
+from .learn import make_env, sizes, train
+from .model_free import SACConfig, train_sac
+
+# name -> (environment id, Dreamer's config, SAC's config): both get the same env_steps.
+SETUPS = {
+    "dreamer_pendulum": ("Pendulum-v1", Config(env_steps=10_000), SACConfig(env_steps=10_000)),
+    "dreamer_cup": ("worldmodels/CupPush-v0", Config(env_steps=5_000),
+                    SACConfig(env_steps=5_000)),
+}
+
+
+def _recipe(name: str) -> tuple[dict, dict]:
+    env_id, cfg, sac_cfg = SETUPS[name]
+    agent, history = train(cfg, env_id, progress=True)
+    _, sac_history = train_sac(sac_cfg, env_id, progress=True)
+    curves = ("episode_step", "episode_return", "episode_success", "eval_return",
+              "eval_success", "wall_seconds")
+    metrics = {
+        "env_id": env_id, "env_steps": cfg.env_steps,
+        "eval_return_mean": float(np.mean(history["eval_return"])),
+        "eval_success_rate": float(np.mean(history["eval_success"])),
+        "sac_eval_return_mean": float(np.mean(sac_history["eval_return"])),
+        "sac_eval_success_rate": float(np.mean(sac_history["eval_success"])),
+        "dreamer": {k: history[k] for k in curves},
+        "sac": {k: sac_history[k] for k in curves},
+    }
+    return {"env_id": env_id, **agent.payload()}, metrics
+
+
+def dreamer_pendulum() -> tuple[dict, dict]:
+    """Dreamer on Gymnasium's Pendulum-v1 (state observations), 10,000 environment steps."""
+    return _recipe("dreamer_pendulum")
+
+
+def dreamer_cup() -> tuple[dict, dict]:
+    """Dreamer on the cup task worldmodels/CupPush-v0 (push the cup off the table)."""
+    return _recipe("dreamer_cup")
+
+
+def load_agent(name: str) -> tuple[Dreamer, str]:
+    """A shipped agent and its environment id: `agent, env_id = load_agent("dreamer_cup")`."""
+    if name not in SETUPS:
+        raise ValueError(f"name must be one of {sorted(SETUPS)}, got {name!r}")
+    payload = checkpoints.load(name)
+    env = make_env(payload["env_id"])
+    agent = Dreamer.from_payload(payload, *sizes(env))
+    env.close()
+    return agent.eval(), payload["env_id"]
+

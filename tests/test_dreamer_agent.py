@@ -1,0 +1,101 @@
+"""Part 1's agent: λ-returns against the recursion by hand, return normalisation, SAC's tanh
+log-probability, replay windows, a tiny training run, clear errors, and the shipped agents' bars."""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from worldmodels.dreamer.agent import Config
+from worldmodels.dreamer.learn import evaluate, make_env, train
+from worldmodels.dreamer.model_free import SAC, SACConfig
+from worldmodels.dreamer.replay import Replay
+from worldmodels.dreamer.returns import ReturnNormalizer, lambda_return
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_lambda_return_matches_the_recursion_by_hand():
+    r0, r1, v0, v1, v2, c0, c1, g, lam = 1.0, -2.0, 0.5, 3.0, 4.0, 1.0, 0.5, 0.9, 0.7
+    R1 = r1 + g * c1 * v2                                    # the last step bootstraps from v2
+    R0 = r0 + g * c0 * ((1 - lam) * v1 + lam * R1)
+    got = lambda_return(torch.tensor([[r0, r1]]), torch.tensor([[v0, v1, v2]]),
+                        torch.tensor([[c0, c1]]), gamma=g, lam=lam)
+    torch.testing.assert_close(got, torch.tensor([[R0, R1]]))
+
+
+def test_lambda_return_limits_td0_and_monte_carlo():
+    g = torch.Generator().manual_seed(0)
+    reward, value = torch.randn(3, 6, generator=g), torch.randn(3, 7, generator=g)
+    cont = torch.ones(3, 6)
+    td0 = lambda_return(reward, value, cont, gamma=0.9, lam=0.0)
+    torch.testing.assert_close(td0, reward + 0.9 * value[:, 1:])
+    mc = lambda_return(reward, value, cont, gamma=0.9, lam=1.0)[:, 0]
+    discounts = 0.9 ** torch.arange(6.0)
+    torch.testing.assert_close(mc, (reward * discounts).sum(1) + 0.9 ** 6 * value[:, 6])
+
+
+def test_return_normalizer_uses_percentile_range_and_never_scales_up():
+    returns = torch.linspace(0, 100, 1001)
+    norm = ReturnNormalizer(decay=0.5)
+    assert norm.update(returns) == pytest.approx(90.0, rel=1e-4)    # P95 - P5
+    assert norm.update(returns * 0) == pytest.approx(45.0, rel=1e-4)  # EMA halfway to 0
+    assert ReturnNormalizer().update(torch.linspace(0, 0.3, 11)) == 1.0
+
+
+def test_sac_log_prob_equals_tanh_change_of_variables():
+    torch.manual_seed(0)
+    sac = SAC(obs_size=3, action_size=2, cfg=SACConfig(hidden=8))
+    obs = torch.randn(5, 3)
+    torch.manual_seed(1)
+    action, log_prob = sac.policy(obs)
+    mean, log_std = sac.actor(obs).chunk(2, dim=-1)
+    dist = torch.distributions.TransformedDistribution(
+        torch.distributions.Normal(mean, log_std.clamp(-5, 2).exp()),
+        torch.distributions.transforms.TanhTransform())
+    torch.testing.assert_close(log_prob, dist.log_prob(action).sum(-1), atol=1e-3, rtol=1e-4)
+
+
+def test_replay_masks_transitions_across_episodes():
+    replay = Replay(capacity=10, obs_size=1, action_size=1)
+    for t in range(14):  # wraps around: episodes of 4 steps, steps 4..13 remain
+        replay.add([t], [0.0], float(t), 1.0, is_first=t % 4 == 0)
+    batch = replay.sample(32, 3, np.random.default_rng(0))
+    obs = batch["obs"][..., 0]                                        # (B, 3)
+    assert obs.min() >= 4 and torch.all(obs[:, 1:] - obs[:, :-1] == 1)   # never wraps
+    torch.testing.assert_close(batch["mask"], 1.0 - (obs[:, 1:] % 4 == 0).float())
+    torch.testing.assert_close(batch["reward"], obs[:, :-1])
+
+
+def test_tiny_config_trains_end_to_end():
+    agent, history = train(Config.tiny(), "Pendulum-v1", progress=False)
+    assert history["episode_step"] and len(history["eval_return"]) == 1
+    assert all(math.isfinite(x) for x in history["recon"] + history["actor_loss"])
+    assert -2000 < history["eval_return"][0] <= 0     # Pendulum's rewards are in [-16.3, 0]
+
+
+def test_clear_errors_on_bad_environments_and_configs():
+    with pytest.raises(ValueError, match="Box actions"):
+        make_env("CartPole-v1")
+    with pytest.raises(TypeError, match="env_id"):
+        make_env(3)
+    with pytest.raises(ValueError, match="prefill"):
+        train(Config(env_steps=100, prefill=200), "Pendulum-v1", progress=False)
+
+
+@pytest.mark.parametrize("name, bar", [("dreamer_pendulum", "return"), ("dreamer_cup", "success")])
+def test_shipped_agents_meet_their_bars(name, bar):
+    """Held-out episodes (seeds the training and its evaluation never used)."""
+    from worldmodels.dreamer.recipes import load_agent
+    agent, env_id = load_agent(name)
+    returns, successes = evaluate(agent, env_id, episodes=5, seed=777)
+    if bar == "return":
+        assert np.mean(returns) >= -200, returns      # issue: >= -200 on Pendulum-v1
+    else:
+        assert np.mean(successes) >= 0.8, successes   # 90 % over 10 in the benchmark; 4 of 5 here
