@@ -14,6 +14,7 @@ from . import checkpoints
 
 # name -> "module:function". Every shipped checkpoint has a recipe here.
 RECIPES: dict[str, str] = {
+    "video_action_conditioned": "worldmodels.video.action_conditioned:checkpoint_recipe",
 }
 
 

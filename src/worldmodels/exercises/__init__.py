@@ -75,3 +75,4 @@ def check_landing_distance(user_fn: Callable) -> bool:
         return {"speed": float(rng.uniform(0.1, 3.0)), "height": float(rng.uniform(0.2, 1.5)),
                 "gravity": float(rng.uniform(1.0, 20.0))}
     return check_function(user_fn, landing_distance, sample, name="landing_distance")
+from . import plausibility  # noqa: E402

@@ -169,10 +169,19 @@ def _unmixing(scene: Scene, size: int, device) -> tuple[Tensor, Tensor]:
     return background, torch.linalg.pinv(directions).permute(1, 2, 0)  # (K+1, 3, HW)
 
 
+def permanence_score(area: Tensor) -> Tensor:
+    """Worst relative change of an object's area from the first frame: max_t |A_t - A_0| / A_0.
+
+    area: (B, T) or (B, T, K) pixels covered per frame (and object); returns (B,).
+    """
+    first = area[:, :1].clamp_min(MIN_AREA)                         # (B, 1, ...)
+    change = (area - first).abs() / first                           # (B, T, ...)
+    return change.flatten(1).amax(dim=1)                            # (B,)
+
+
 def check_permanence(tracks: Tracks, scene: Scene, tol: float = 0.3) -> CheckResult:
     """Each object's area stays within `tol` (relative) of its area in the first frame."""
-    first = tracks.area[:, :1].clamp_min(MIN_AREA)                  # (B, 1, K)
-    change = ((tracks.area - first).abs() / first).amax(dim=(1, 2))  # (B,) worst relative change
+    change = permanence_score(tracks.area)                          # (B,)
     applicable = tracks.seen[:, 0].all(dim=-1)                      # objects seen at the start
     return CheckResult("permanence", change, change <= tol, applicable)
 
@@ -239,7 +248,7 @@ def estimate_gravity(tracks: Tracks, scene: Scene, min_frames: int = 4) -> tuple
     g = torch.zeros(B)
     found = torch.zeros(B, dtype=torch.bool)
     for b in range(B):
-        run = _first_run(falling[b])
+        run = first_run(falling[b])
         if len(run) < min_frames:
             continue
         t = torch.tensor(run, dtype=torch.float64) * scene.frame_dt   # (R,) seconds
@@ -250,7 +259,8 @@ def estimate_gravity(tracks: Tracks, scene: Scene, min_frames: int = 4) -> tuple
     return g, found
 
 
-def _first_run(mask: Tensor) -> list[int]:
+def first_run(mask: Tensor) -> list[int]:
+    """The frame indices of the first run of True in a (T,) mask (empty when there is none)."""
     run = []
     for t, on in enumerate(mask.tolist()):
         if on:
@@ -293,3 +303,34 @@ def _check_frames(frames: Tensor) -> None:
         raise ValueError(f"frames must be at least 8x8 pixels, got {tuple(frames.shape[3:])}")
     if not torch.isfinite(frames).all() or frames.min() < -0.01 or frames.max() > 1.01:
         raise ValueError("frames must be finite and lie in [0, 1]")
+
+
+def compare(sources: dict[str, Tensor], scene: Scene) -> dict[str, dict[str, float]]:
+    """Pass rates of every check for several sets of clips, e.g. real and generated.
+
+    sources: {name: frames (B, T, 3, H, W)}. Returns {name: {check: rate, ...,
+    "plausible": fraction passing all}}; a rate is nan when the check applied to no clip.
+    """
+    table = {}
+    for name, frames in sources.items():
+        results = run_checks(frames, scene)
+        table[name] = {check: result.pass_rate() for check, result in results.items()}
+        table[name]["plausible"] = float(plausible(results).float().mean())
+    return table
+
+
+def format_table(table: dict[str, dict[str, float]]) -> str:
+    """A plain-text table of `compare`'s result (one row per source, one column per check;
+    other columns, such as a PSNR added to the rows, are printed as numbers)."""
+    columns = list(next(iter(table.values())))
+    lines = [f"{'clips':<20}" + "".join(f"{c:>12}" for c in columns)]
+
+    def cell(column: str, value: float) -> str:  # pass rates in %, other scores as numbers
+        if math.isnan(value):
+            return "n/a"
+        return f"{value:.0%}" if column in CHECKS or column == "plausible" else f"{value:.2f}"
+
+    for name, row in table.items():
+        cells = (cell(c, row[c]) for c in columns)
+        lines.append(f"{name:<20}" + "".join(f"{cell:>12}" for cell in cells))
+    return "\n".join(lines)

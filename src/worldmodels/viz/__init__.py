@@ -231,3 +231,4 @@ def roads_map() -> plt.Figure:
                  fontsize=12)
     fig.tight_layout()
     return fig
+from . import video_checks  # noqa: E402

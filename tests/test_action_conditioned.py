@@ -1,0 +1,60 @@
+"""The playable video model: the engine it learns from, its training loop, and the shipped
+model's quality bar (it follows the buttons) on scenes it never saw."""
+import pytest
+import torch
+
+from worldmodels import checkpoints
+from worldmodels.video import action_conditioned as A
+from worldmodels.video import metrics
+
+
+def test_buttons_move_the_hand_by_speed_times_time():
+    state, params = A.start_states(4, seed=0)
+    actions = torch.tensor([[A.RIGHT] * 3, [A.LEFT] * 3, [A.WAIT] * 3, [A.RIGHT, A.WAIT, A.LEFT]])
+    frames, final = A.simulate(state, params, actions, frame_steps=4)
+    assert frames.shape == (4, 4, 3, 32, 32)
+    moved = final.hand[:, 0] - state.hand[:, 0]
+    expected = actions.sum(1) * 4 * params.dt  # m/s x seconds per step
+    assert torch.allclose(moved, expected, atol=1e-5)
+
+
+def test_random_buttons_are_seeded_and_held():
+    a = A.random_buttons(8, 40, mean_hold=4.0, generator=torch.Generator().manual_seed(0))
+    b = A.random_buttons(8, 40, mean_hold=4.0, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(a, b) and set(a.unique().tolist()) <= set(A.BUTTONS.values())
+    changes = (a.diff(dim=1) != 0).float().mean()
+    assert changes < 0.3  # held for several steps, not redrawn every step
+
+
+def test_tiny_training_runs_and_rollout_has_the_right_shape():
+    model, history = A.train(A.tiny_config(), progress=False)
+    assert len(history["loss"]) == A.tiny_config().iterations
+    context = torch.rand(2, 2, 3, 32, 32)
+    out = A.rollout(model, context, torch.full((2, 5), A.RIGHT))
+    assert out.shape == (2, 5, 3, 32, 32) and 0 <= out.min() and out.max() <= 1
+
+
+@pytest.mark.skipif(A.CHECKPOINT not in checkpoints.available(), reason="not shipped yet")
+def test_shipped_model_follows_the_buttons_and_beats_copying():
+    model = A.load_pretrained()
+    rates = A.action_following(model, num=24, steps=8, seed=2024)  # scenes never trained on
+    assert rates["cup_scenes"] >= 15
+    assert rates["cup_following_rate"] >= 0.9 and rates["hand_following_rate"] >= 0.9
+    state, params = A.start_states(16, seed=2025)
+    presses = A.random_buttons(16, 8, 4.0, torch.Generator().manual_seed(2025))
+    dreamed, truth = A.play_both(model, state, params, presses)
+    still, _ = A.simulate(state, params, torch.zeros(16, 1), frame_steps=4)  # the context
+    copy = still[:, 1:].expand_as(truth)  # the trivial model: nothing ever moves
+    assert metrics.mse(dreamed, truth).mean() < 0.5 * metrics.mse(copy, truth).mean()
+
+
+def test_bad_input_is_refused():
+    model = A.ActionVideoModel(A.tiny_config())
+    with pytest.raises(ValueError, match="context"):
+        A.rollout(model, torch.rand(2, 3, 3, 32, 32), torch.zeros(2, 4))
+    with pytest.raises(ValueError, match="actions"):
+        A.rollout(model, torch.rand(2, 2, 3, 32, 32), torch.zeros(3, 4))
+    with pytest.raises(ValueError, match="actions"):
+        A.rollout(model, torch.rand(2, 2, 3, 32, 32), torch.full((2, 4), 5.0))
+    with pytest.raises(ValueError, match="unroll"):
+        A.train(A.Config(unroll=0), progress=False)
