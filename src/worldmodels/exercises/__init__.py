@@ -76,3 +76,4 @@ def check_landing_distance(user_fn: Callable) -> bool:
                 "gravity": float(rng.uniform(1.0, 20.0))}
     return check_function(user_fn, landing_distance, sample, name="landing_distance")
 from . import plausibility  # noqa: E402
+from . import physics  # noqa: E402

@@ -253,3 +253,24 @@ def _check_observed(observed: Tensor, cfg: Config) -> Tensor:
     if not torch.isfinite(observed).all():
         raise ValueError("observed must be finite")
     return observed.double()
+
+
+def relative_errors(values: Tensor, cfg: Config, steps: int, noise: float | None = None) -> Tensor:
+    """The smallest relative standard error (P,) any unbiased fit of `steps` observed steps
+    can reach at `values` (P,), given Gaussian noise (m; cfg.noise by default): the
+    Cramer-Rao bound sqrt(diag(F^-1)) with F = J^T J / noise^2, J the Jacobian of the positions
+    with respect to the log-parameters. inf marks a parameter the observation cannot pin
+    down: one that takes part in a direction along which the positions do not change.
+    """
+    noise = cfg.noise if noise is None else noise
+    if not noise > 0:
+        raise ValueError(f"noise must be > 0 m, got {noise}")
+    values = check_values(values)[0]
+    _, J = jacobian(to_log(values), cfg, steps)                                 # (T+1, N, 2, P)
+    J = J.reshape(-1, len(PARAMETERS)).clone()
+    J[:, 2] = J[:, 2] * (1 - values[2])          # logit(e) -> log(e): d logit e = d log e / (1 - e)
+    eigenvalues, vectors = torch.linalg.eigh(J.T @ J / noise ** 2)              # (P,), (P, P)
+    blind = eigenvalues < 1e-9 * eigenvalues.max()
+    variance = (vectors[:, ~blind] ** 2 / eigenvalues[~blind]).sum(-1)          # (P,)
+    unseen = (vectors[:, blind] ** 2).sum(-1) > 1e-6
+    return torch.where(unseen, torch.inf, variance.sqrt())

@@ -232,3 +232,4 @@ def roads_map() -> plt.Figure:
     fig.tight_layout()
     return fig
 from . import video_checks  # noqa: E402
+from . import physics  # noqa: E402

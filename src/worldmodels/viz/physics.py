@@ -1,0 +1,190 @@
+"""Figures of Part 2, the Physicist's Road: integrators, energy, bounces, fits and landscapes.
+
+Every function takes plain numbers or tensors (computed elsewhere) and returns a Figure.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import LogNorm
+
+from . import ROAD_COLORS
+
+# One colour per integrator, the same in every figure of the part (Okabe-Ito, as ROAD_COLORS).
+INTEGRATOR_COLORS = {"explicit Euler": "#D55E00", "semi-implicit Euler": "#0072B2",
+                     "leapfrog": "#009E73", "RK4": "#CC79A7", "exact": "#000000"}
+PARAMETER_LABELS = {"mass_ratio": "mass ratio", "friction": "friction μ",
+                    "restitution": "restitution e", "gravity": "gravity g"}
+
+
+def _np(x) -> np.ndarray:
+    return x.detach().cpu().numpy() if hasattr(x, "detach") else np.asarray(x)
+
+
+def integrator_paths(times, paths: dict, title: str) -> plt.Figure:
+    """Position over time and the phase portrait for each integrator.
+
+    paths: {name: (x (T,), v (T,))}, "exact" drawn as a thin black line.
+    """
+    fig, (ax_t, ax_p) = plt.subplots(1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [1.6, 1]})
+    for name, (x, v) in paths.items():
+        style = dict(color=INTEGRATOR_COLORS.get(name), label=name,
+                     lw=1 if name == "exact" else 1.8, ls="--" if name == "exact" else "-")
+        ax_t.plot(_np(times), _np(x), **style)
+        ax_p.plot(_np(x), _np(v), **style)
+    ax_t.set(xlabel="time (s)", ylabel="position x (m)")
+    ax_p.set(xlabel="position x (m)", ylabel="velocity v (m/s)")
+    ax_p.set_aspect("equal", adjustable="datalim")
+    ax_t.legend(loc="upper left", ncols=3, fontsize=9)
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def energy_drift(dts, drifts: dict, title: str) -> plt.Figure:
+    """Largest relative energy error against the time step, log-log; drifts: {name: (len(dts),)}."""
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    for name, drift in drifts.items():
+        ax.loglog(_np(dts), _np(drift), "o-", color=INTEGRATOR_COLORS.get(name), label=name)
+    ax.set(xlabel="time step dt (s)", ylabel="largest |E(t) − E(0)| / E(0)", title=title)
+    ax.legend(fontsize=9)
+    ax.grid(True, which="major", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def energy_explorer(times, energies: dict, chosen: str, orbit, exact, dt: float) -> plt.Figure:
+    """Every integrator's energy at one dt (left, `chosen` in bold) and `chosen`'s orbit (right).
+
+    energies: {name: (T,)}; orbit and exact: (x (T,), v (T,)).
+    """
+    fig, (ax_e, ax_p) = plt.subplots(1, 2, figsize=(9.5, 3.8), gridspec_kw={"width_ratios": [1.5, 1]})
+    start = float(_np(next(iter(energies.values())))[0])
+    for name, energy in energies.items():
+        ax_e.plot(_np(times), _np(energy), color=INTEGRATOR_COLORS.get(name), label=name,
+                  lw=2.6 if name == chosen else 1.2, alpha=1.0 if name == chosen else 0.6)
+    ax_e.set(xlabel="time (s)", ylabel="energy (J)", ylim=(0, 2.0 * start))
+    ax_e.legend(fontsize=8, loc="upper left")
+    color = INTEGRATOR_COLORS.get(chosen)
+    ax_p.plot(_np(exact[0]), _np(exact[1]), "k--", lw=1, label="exact")
+    ax_p.plot(_np(orbit[0]), _np(orbit[1]), color=color, lw=1.2, label=chosen)
+    ax_p.set(xlabel="x (m)", ylabel="v (m/s)", xlim=(-2, 2), ylim=(-2, 2))
+    ax_p.set_aspect("equal")
+    ax_p.legend(loc="upper right", fontsize=8)
+    change = float(_np(energies[chosen])[-1]) / start - 1
+    fig.suptitle(f"dt = {dt:g} s: {chosen}'s energy changed by {change:+.1%} "
+                 f"in {float(_np(times)[-1]):.0f} s", fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def bounce_heights(times, height, law_times, law_height, title: str) -> plt.Figure:
+    """A ball's height over time (the engine) against the law of restitution's bounces."""
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    ax.plot(_np(law_times), _np(law_height), "--", color=ROAD_COLORS["baseline"], lw=1.5,
+            label="law of restitution (exact)")
+    ax.plot(_np(times), _np(height), color=ROAD_COLORS["physicist"], lw=1.8, label="our engine")
+    ax.set(xlabel="time (s)", ylabel="height of the ball's bottom (m)", title=title)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def throughput(batch_sizes, body_steps_per_s, title: str) -> plt.Figure:
+    """Simulated body-steps per second of wall-clock time against the number of worlds."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    ax.loglog(_np(batch_sizes), _np(body_steps_per_s), "o-", color=ROAD_COLORS["physicist"])
+    ax.set(xlabel="worlds stepped at once (batch size)", ylabel="body-steps per second",
+           title=title)
+    ax.grid(True, which="major", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+# ------------------------------------------------------------------------------ differentiable physics
+
+def loss_landscape(xs, ys, losses, xlabel: str, ylabel: str, title: str, truth=None,
+                   path=None) -> plt.Figure:
+    """Contours of a loss over a grid (len(ys), len(xs)), log colour scale; an optional
+    optimiser path [(x, y), ...] and the true point."""
+    fig, ax = plt.subplots(figsize=(6.2, 4.8))
+    losses = _np(losses)
+    levels = np.geomspace(max(losses.min(), 1e-8), losses.max(), 16)
+    filled = ax.contourf(_np(xs), _np(ys), losses, levels=levels, norm=LogNorm(), cmap="viridis")
+    fig.colorbar(filled, ax=ax, label="loss (m²)", format="%.0e")
+    if path is not None:
+        path = _np(path)
+        ax.plot(path[:, 0], path[:, 1], "o-", color="white", ms=4, lw=1.5, label="Gauss-Newton steps")
+    if truth is not None:
+        ax.plot(*truth, "*", color=ROAD_COLORS["physicist"], ms=16, mec="white", label="truth")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.legend(loc="upper right", fontsize=9, labelcolor="white")
+    fig.tight_layout()
+    return fig
+
+
+def fit_history(history: dict, truth, names, title: str) -> plt.Figure:
+    """Loss (left) and each parameter's relative error (right) at every optimiser step."""
+    fig, (ax_l, ax_p) = plt.subplots(1, 2, figsize=(10, 3.6))
+    steps = np.arange(len(history["loss"]))
+    ax_l.semilogy(steps, history["loss"], "o-", color=ROAD_COLORS["physicist"])
+    windows = np.asarray(history["window"])
+    for s in np.nonzero(np.diff(windows))[0]:
+        for ax in (ax_l, ax_p):
+            ax.axvline(s + 0.5, color="k", ls=":", lw=1)
+    for s, w in zip([0, *(np.nonzero(np.diff(windows))[0] + 1)], dict.fromkeys(windows)):
+        ax_l.text(s, ax_l.get_ylim()[1], f" {w} steps", va="top", fontsize=8)
+    ax_l.set(xlabel="optimiser step", ylabel="loss on the window (m²)")
+    values, truth = np.stack([_np(v) for v in history["values"]]), _np(truth)
+    for i, name in enumerate(names):
+        ax_p.semilogy(steps, np.abs(values[:, i] / truth[i] - 1), "o-", ms=3,
+                      label=PARAMETER_LABELS.get(name, name))
+    ax_p.axhline(0.05, color="k", lw=1, ls="--")
+    ax_p.text(0, 0.055, "5%", fontsize=8)
+    ax_p.set(xlabel="optimiser step", ylabel="|estimate / truth − 1|")
+    ax_p.legend(fontsize=8, ncols=2)
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def compare_paths(paths: dict, title: str, table=None) -> plt.Figure:
+    """Disk paths in the world (x, y in metres) from several sources.
+
+    paths: {label: (T, N, 2) positions}; a label containing "observed" is drawn as dots.
+    table: a physics.Table to draw.
+    """
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    if table is not None:
+        ax.add_patch(plt.Rectangle((table.left, 0), table.right - table.left, table.height,
+                                   color="#8C5C33", alpha=0.35, zorder=0))
+    colors = [ROAD_COLORS["truth"], ROAD_COLORS["physicist"], ROAD_COLORS["dreamer"],
+              ROAD_COLORS["baseline"]]
+    for (label, pos), color in zip(paths.items(), colors):
+        pos = _np(pos)
+        for n in range(pos.shape[1]):
+            style = dict(ls="none", marker=".", ms=3) if "observed" in label else dict(lw=1.6)
+            ax.plot(pos[:, n, 0], pos[:, n, 1], color=color, label=label if n == 0 else None,
+                    **style)
+    ax.set(xlabel="x (m)", ylabel="y (m)", title=title)
+    ax.set_aspect("equal")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=9, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def identifiability(windows, names, relative_error, title: str) -> plt.Figure:
+    """Heat map of each parameter's relative standard error (len(windows), P) per observation."""
+    error = _np(relative_error)
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(windows) + 1.6))
+    shown = np.clip(error, 1e-4, 1e2)
+    ax.imshow(shown, norm=LogNorm(1e-4, 1e2), cmap="RdYlGn_r", aspect="auto")
+    for (i, j), value in np.ndenumerate(error):
+        text = "not identifiable" if value > 1 else f"±{value:.2%}"
+        ax.text(j, i, text, ha="center", va="center", fontsize=9)
+    ax.set_xticks(range(len(names)), [PARAMETER_LABELS.get(n, n) for n in names])
+    ax.set_yticks(range(len(windows)), list(windows))
+    ax.set(title=title)
+    fig.tight_layout()
+    return fig
