@@ -77,3 +77,4 @@ def check_landing_distance(user_fn: Callable) -> bool:
     return check_function(user_fn, landing_distance, sample, name="landing_distance")
 from . import plausibility  # noqa: E402
 from . import physics  # noqa: E402
+from . import dreamer_model  # noqa: E402

@@ -233,3 +233,4 @@ def roads_map() -> plt.Figure:
     return fig
 from . import video_checks  # noqa: E402
 from . import physics  # noqa: E402
+from . import dreamer  # noqa: E402

@@ -1,0 +1,72 @@
+"""V and M together: the *World Models* recipe (Ha & Schmidhuber 2018) end to end.
+
+Letters: B rollouts, H dream horizon, D latent size, A action size.
+
+    vae, rnn = load()                        # the shipped pair
+    dreams = dream_frames(vae, rnn, first_frames, actions)   # (B, H+1, 3, 32, 32)
+
+`recipe` trains both from a fixed seed: `python -m worldmodels.train world_models_vae_rnn`.
+"""
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from .. import checkpoints
+from . import sequence_model, vae as vae_module
+from .frame_data import frame_sequences
+
+CHECKPOINT = "world_models_vae_rnn"
+
+
+def dream_frames(vae: vae_module.VAE, rnn: sequence_model.SequenceModel, first_frames: Tensor,
+                 actions: Tensor, temperature: float = 0.0,
+                 generator: torch.Generator | None = None) -> Tensor:
+    """Encode frames (B, 3, H, W), dream H steps under actions (B, H, A), decode every latent.
+
+    Only the first frame is seen; everything after it is imagined. Returns (B, H+1, 3, H, W).
+    """
+    with torch.no_grad():
+        latent, _ = vae.encode(first_frames)                                   # (B, D)
+        latents = rnn.dream(latent, actions, temperature, generator)           # (B, H+1, D)
+        frames = vae.decode(latents.flatten(0, 1))                             # (B*(H+1), 3, H, W)
+    return frames.view(*latents.shape[:2], *frames.shape[1:])
+
+
+def frame_errors(pred: Tensor, target: Tensor) -> Tensor:
+    """Mean squared pixel error per time step: (B, T, 3, H, W) twice -> (T,)."""
+    if pred.shape != target.shape:
+        raise ValueError(f"pred and target must have the same shape, got {tuple(pred.shape)} "
+                         f"and {tuple(target.shape)}")
+    return (pred - target).pow(2).mean(dim=(0, 2, 3, 4))
+
+
+def load(device: str | torch.device = "cpu") -> tuple[vae_module.VAE, sequence_model.SequenceModel]:
+    """The shipped V and M."""
+    payload = checkpoints.load(CHECKPOINT, device=device)
+    return vae_module.from_payload(payload["vae"]), sequence_model.from_payload(payload["rnn"])
+
+
+def evaluate(vae: vae_module.VAE, rnn: sequence_model.SequenceModel, num_rollouts: int = 64,
+             horizon: int = 10, seed: int = 1000) -> dict:
+    """Held-out quality: reconstruction and dream errors against trivial baselines (MSE)."""
+    frames, actions = frame_sequences(num_rollouts, horizon, seed=seed)        # unseen seed
+    with torch.no_grad():
+        flat = frames.flatten(0, 1)
+        recon = vae.decode(vae.encode(flat)[0])
+    dreams = dream_frames(vae, rnn, frames[:, 0], actions)
+    copy_first = frames[:, :1].expand_as(frames)
+    return {"recon_mse": (recon - flat).pow(2).mean().item(),
+            "mean_frame_mse": (flat.mean(0) - flat).pow(2).mean().item(),
+            "dream_mse": frame_errors(dreams, frames)[1:].mean().item(),
+            "copy_first_mse": frame_errors(copy_first, frames)[1:].mean().item()}
+
+
+def recipe() -> tuple[dict, dict]:
+    """Train V, then M on V's latents, from seed 0; return (payload, held-out metrics)."""
+    vae, _ = vae_module.train(vae_module.Config(), progress=True)
+    rnn, _ = sequence_model.train(sequence_model.Config(latent_size=vae.cfg.latent_size), vae,
+                                  progress=True)
+    payload = {"vae": vae_module.to_payload(vae), "rnn": sequence_model.to_payload(rnn)}
+    metrics = {key: round(value, 6) for key, value in evaluate(vae, rnn).items()}
+    return payload, metrics
