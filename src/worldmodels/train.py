@@ -17,6 +17,8 @@ RECIPES: dict[str, str] = {
     "world_models_vae_rnn": "worldmodels.dreamer.world_models:recipe",
     "rssm_frames": "worldmodels.dreamer.frames_world_model:recipe",
     "video_action_conditioned": "worldmodels.video.action_conditioned:checkpoint_recipe",
+    "video_predictor": "worldmodels.video.predictor:recipe",
+    "video_generative": "worldmodels.video.generative:recipe",
 }
 
 

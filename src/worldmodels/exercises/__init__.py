@@ -78,3 +78,4 @@ def check_landing_distance(user_fn: Callable) -> bool:
 from . import plausibility  # noqa: E402
 from . import physics  # noqa: E402
 from . import dreamer_model  # noqa: E402
+from . import video  # noqa: E402

@@ -13,6 +13,7 @@ Two scenes differ in one thing only: whether the context tells you how hard the 
 - "random_push": the hand rests beside the cup during the context and starts to push at the
   first future frame, at a speed drawn at random. The same context has many futures.
 
+"mixed" gives half of each (the first half determined), the data the book's models train on.
 In both the push speed is uniform in [MIN_SPEED, MAX_SPEED] m/s and the hand keeps pushing to
 the end of the clip; hard pushes carry the cup off the table's edge, gentle ones do not.
 """
@@ -54,22 +55,38 @@ class Clips:
 
 
 def make_clips(num_clips: int, context: int = 4, horizon: int = 10, frame_size: int = 32,
-               scene: str = "random_push", seed: int = 0) -> Tensor:
+               scene: str = "random_push", seed: int = 0, same_cup: bool = False) -> Tensor:
     """Render `num_clips` clips of `context + horizon` frames: a tensor (N, T, 3, H, W) in [0, 1].
 
-    scene: "random_push" (the push starts after the context, at a random speed) or
-           "determined_push" (the push is under way and visible in the context).
+    scene: "random_push" (the push starts after the context, at a random speed),
+           "determined_push" (the push is under way and visible in the context), or
+           "mixed" (the first half determined, the second half random; needs num_clips >= 2).
+    same_cup: every clip starts from the same cup (the first clip's), only the pushes differ;
+           with "random_push" all clips then share one context and show its possible futures.
     The same arguments always give the same clips; different seeds give different cups and pushes.
     """
-    return simulate_clips(num_clips, context, horizon, frame_size, scene, seed).frames
+    return simulate_clips(num_clips, context, horizon, frame_size, scene, seed, same_cup).frames
 
 
 def simulate_clips(num_clips: int, context: int = 4, horizon: int = 10, frame_size: int = 32,
-                   scene: str = "random_push", seed: int = 0) -> Clips:
+                   scene: str = "random_push", seed: int = 0, same_cup: bool = False) -> Clips:
     """Like `make_clips`, but also returns the cup's and hand's positions and the push speeds."""
     _check_args(num_clips, context, horizon, frame_size, scene, seed)
+    if scene == "mixed":
+        half = num_clips // 2
+        parts = [simulate_clips(half, context, horizon, frame_size, "determined_push", seed,
+                                same_cup),
+                 simulate_clips(num_clips - half, context, horizon, frame_size, "random_push",
+                                seed + 7919, same_cup)]  # another seed: other cups, other pushes
+        return Clips(*(torch.cat([getattr(p, name) for p in parts])
+                       for name in ("frames", "cup", "hand", "speed")),
+                     frame_dt=parts[0].frame_dt, context=context)
     N, T = num_clips, context + horizon
-    state, params = cup_on_table(batch_size=N, seed=seed)
+    if same_cup:
+        state, params = cup_on_table(batch_size=1, seed=seed)
+        state, params = state.repeat(N), params.repeat(N)
+    else:
+        state, params = cup_on_table(batch_size=N, seed=seed)
     generator = torch.Generator().manual_seed(seed + 1)  # the pushes: independent of the cups
     speed = MIN_SPEED + (MAX_SPEED - MIN_SPEED) * torch.rand(N, generator=generator)  # (N,)
     # The engine step at which the hand starts to push: at the first frame (the context shows
@@ -97,7 +114,9 @@ def _check_args(num_clips, context, horizon, frame_size, scene, seed) -> None:
         raise ValueError(f"horizon must be an int in [1, 32] frames, got {horizon!r}")
     if frame_size not in (16, 32, 64, 128):
         raise ValueError(f"frame_size must be 16, 32, 64 or 128 pixels, got {frame_size!r}")
-    if scene not in SCENES:
-        raise ValueError(f"scene must be one of {SCENES}, got {scene!r}")
+    if scene not in SCENES + ("mixed",):
+        raise ValueError(f"scene must be one of {SCENES + ('mixed',)}, got {scene!r}")
+    if scene == "mixed" and num_clips < 2:
+        raise ValueError(f"num_clips must be >= 2 for scene='mixed', got {num_clips}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be an int >= 0, got {seed!r}")

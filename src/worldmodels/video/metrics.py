@@ -1,7 +1,7 @@
 """How close a predicted frame is to the true one, and how sharp a frame is.
 
 Every function takes frames (..., 3, H, W) with values in [0, 1] and returns one number per
-frame, shape (...), so that errors can be averaged over clips and plotted against the horizon:
+frame, shape (...) (pred and target may broadcast over the leading axes), so that errors can be averaged over clips and plotted against the horizon:
 
     mse(pred, target)        # (N, T) for clips (N, T, 3, H, W)
     error_by_horizon(pred, target, "psnr")   # (T,) averaged over the clips
@@ -44,7 +44,8 @@ def ssim(pred: Tensor, target: Tensor, data_range: float = 1.0) -> Tensor:
     Local means, variances and covariance come from a Gaussian window; SSIM(x, x) = 1 and it
     falls towards 0 (it can go below) as the local structure of pred departs from target's.
     """
-    _check_pair(pred, target)
+    shape = _check_pair(pred, target)
+    pred, target = pred.expand(shape), target.expand(shape)
     if pred.shape[-1] < SSIM_WINDOW or pred.shape[-2] < SSIM_WINDOW:
         raise ValueError(f"frames must be at least {SSIM_WINDOW}x{SSIM_WINDOW} pixels for SSIM, "
                          f"got {tuple(pred.shape[-2:])}")
@@ -102,12 +103,17 @@ def _gaussian_window(device) -> Tensor:
     return (g[:, None] * g[None, :])[None, None]           # (1, 1, S, S), sums to 1
 
 
-def _check_pair(pred: Tensor, target: Tensor) -> None:
+def _check_pair(pred: Tensor, target: Tensor) -> torch.Size:
     for name, value in (("pred", pred), ("target", target)):
         if not isinstance(value, Tensor):
             raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
         if value.ndim < 3 or value.shape[-3] != 3:
             raise ValueError(f"{name} must have shape (..., 3, H, W), got {tuple(value.shape)}")
-    if pred.shape != target.shape:
-        raise ValueError(f"pred and target must have the same shape, got {tuple(pred.shape)} "
-                         f"and {tuple(target.shape)}")
+    try:
+        shape = torch.broadcast_shapes(pred.shape, target.shape)
+    except RuntimeError:
+        shape = None
+    if shape is None or shape[-3:] != pred.shape[-3:] or shape[-3:] != target.shape[-3:]:
+        raise ValueError(f"pred and target must have the same shape (or broadcast over leading "
+                         f"axes), got {tuple(pred.shape)} and {tuple(target.shape)}")
+    return shape

@@ -234,3 +234,4 @@ def roads_map() -> plt.Figure:
 from . import video_checks  # noqa: E402
 from . import physics  # noqa: E402
 from . import dreamer  # noqa: E402
+from . import video  # noqa: E402
