@@ -38,7 +38,8 @@ class Config:
     actor_lr: float = 3e-4           # Adam learning rate of the actor
     critic_lr: float = 3e-4          # Adam learning rate of the critic
     entropy: float = 3e-4            # weight of the actor's entropy bonus (on normalised returns)
-    slow_critic_decay: float = 0.98  # EMA decay of the slow critic that provides the targets
+    slow_critic_decay: float = 0.98  # EMA decay of the slow critic
+    slow_critic_reg: float = 1.0     # weight of the pull of the critic towards the slow critic
     return_decay: float = 0.99       # EMA decay of the percentile range of returns
     hidden: int = 64                 # width of the actor's and critic's hidden layers
     replay_capacity: int = 100_000   # steps kept in the replay buffer
@@ -86,7 +87,8 @@ class Dreamer(nn.Module):
         self.actor = Actor(F_, action_size, cfg.hidden)
         self.critic = mlp(F_, 1, cfg.hidden, layers=2)    # predicts symlog(value)
         # The slow critic is an exponential moving average of the critic (DreamerV3, Sec. 3):
-        # its values form the λ-return targets, so the critic does not chase its own tail.
+        # the critic is pulled towards it, so it cannot drift fast while it learns from
+        # targets built from its own values.
         self.slow_critic = copy.deepcopy(self.critic).requires_grad_(False)
         self.normalizer = ReturnNormalizer(cfg.return_decay)
         self.wm_opt = torch.optim.Adam(self.world_model.parameters(), lr=cfg.model.lr)
@@ -116,7 +118,8 @@ class Dreamer(nn.Module):
         feats = traj["features"]                                            # (N, H+1, F)
         reward = symexp(wm.reward_head(feats[:, 1:]).squeeze(-1))           # (N, H)
         cont = torch.sigmoid(wm.cont_head(feats[:, 1:]).squeeze(-1))        # (N, H)
-        returns = lambda_return(reward, self.value(feats, slow=True), cont, cfg.gamma, cfg.lam)
+        values = self.value(feats)                                          # (N, H+1)
+        returns = lambda_return(reward, values, cont, cfg.gamma, cfg.lam)   # (N, H)
         # A trajectory that the model thinks has ended counts less from then on.
         weight = torch.cumprod(torch.cat([torch.ones_like(cont[:, :1]), cont[:, :-1]], 1),
                                1).detach()                                  # (N, H)
@@ -128,8 +131,13 @@ class Dreamer(nn.Module):
         nn.utils.clip_grad_norm_(self.actor.parameters(), 100.0)
         self.actor_opt.step()
 
-        pred = self.critic(feats[:, :-1].detach()).squeeze(-1)              # (N, H) symlog
-        critic_loss = (weight * (pred - symlog(returns.detach())) ** 2).mean()
+        states = feats[:, :-1].detach()
+        pred = self.critic(states).squeeze(-1)                              # (N, H) symlog
+        with torch.no_grad():
+            slow = self.slow_critic(states).squeeze(-1)
+        # Regress onto the λ-return, and stay close to the slow critic (DreamerV3, Sec. 3).
+        critic_loss = (weight * ((pred - symlog(returns.detach())) ** 2
+                                 + cfg.slow_critic_reg * (pred - slow) ** 2)).mean()
         self.critic_opt.zero_grad()
         critic_loss.backward()
         nn.utils.clip_grad_norm_(self.critic.parameters(), 100.0)

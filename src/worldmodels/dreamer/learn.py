@@ -132,30 +132,49 @@ def _log_update(history: dict, step: int, metrics: dict) -> None:
 
 
 @torch.no_grad()
-def evaluate(agent: Dreamer, env_id: str, episodes: int = 10, seed: int = 10_000,
-             record: bool = False) -> tuple[list[float], list[bool]] | tuple[list, list, list]:
+def evaluate(agent: Dreamer, env_id: str, episodes: int = 10, seed: int = 10_000
+             ) -> tuple[list[float], list[bool]]:
     """Run `episodes` episodes with the actor's mean action; returns (returns, successes).
 
-    Success is info["is_success"] at the episode's end (False for envs that do not report it).
-    record=True also returns the environment's own observations of every episode (a list of
-    (T, D) arrays), e.g. to draw the cup task.
+    Episode i starts from env.reset(seed=seed + i). Success is info["is_success"] at the
+    episode's end (False for environments that do not report it).
     """
     if not (isinstance(episodes, int) and episodes >= 1):
         raise ValueError(f"episodes must be an int >= 1, got {episodes!r}")
     env = make_env(env_id, seed)
-    _, action_size = sizes(env)
-    returns, successes, observations = [], [], []
+    returns, successes = [], []
     for episode in range(episodes):
-        obs, _ = env.reset(seed=seed + episode)
-        state, prev, total, done, seen, info = None, torch.zeros(1, action_size), 0.0, False, [obs], {}
-        while not done:
-            prev, state = agent.act(state, prev, _obs(obs), sample=False)
-            obs, reward, terminated, truncated, info, _ = repeat_step(
-                env, prev[0].numpy(), agent.cfg.action_repeat)
-            total, done = total + reward, terminated or truncated
-            seen.append(obs)
-        returns.append(float(total))
-        successes.append(bool(info.get("is_success", False)))
-        observations.append(np.asarray(seen, dtype=np.float32))
+        total, success, _ = _episode(agent, env, seed + episode)
+        returns.append(total)
+        successes.append(success)
     env.close()
-    return (returns, successes, observations) if record else (returns, successes)
+    return returns, successes
+
+
+@torch.no_grad()
+def record_episode(agent: Dreamer, env_id: str, seed: int = 10_000, size: int = 96
+                   ) -> tuple[np.ndarray, float, bool]:
+    """One evaluation episode with its pictures: (frames (T, 3, size, size) in [0, 1], return,
+    success). Needs an environment that renders rgb_array frames, such as the cup tasks."""
+    register_envs()
+    env = gymnasium.make(env_id, render_mode="rgb_array", render_size=size)
+    total, success, frames = _episode(agent, env, seed, render=True)
+    env.close()
+    return np.stack(frames).transpose(0, 3, 1, 2).astype(np.float32) / 255.0, total, success
+
+
+def _episode(agent: Dreamer, env: gymnasium.Env, seed: int, render: bool = False):
+    obs, _ = env.reset(seed=seed)
+    _, action_size = sizes(env)
+    state, prev, total, done, info = None, torch.zeros(1, action_size), 0.0, False, {}
+    frames = [env.render()] if render else []
+    while not done:
+        prev, state = agent.act(state, prev, _obs(obs), sample=False)
+        for _ in range(agent.cfg.action_repeat):  # as repeat_step, keeping every frame
+            obs, reward, terminated, truncated, info = env.step(
+                to_env_action(prev[0].numpy(), env.action_space))
+            total, done = total + float(reward), terminated or truncated
+            frames += [env.render()] if render else []
+            if done:
+                break
+    return total, bool(info.get("is_success", False)), frames

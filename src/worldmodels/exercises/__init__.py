@@ -79,3 +79,4 @@ from . import plausibility  # noqa: E402
 from . import physics  # noqa: E402
 from . import dreamer_model  # noqa: E402
 from . import video  # noqa: E402
+from . import dreamer_agent  # noqa: E402

@@ -235,3 +235,4 @@ from . import video_checks  # noqa: E402
 from . import physics  # noqa: E402
 from . import dreamer  # noqa: E402
 from . import video  # noqa: E402
+from . import dreamer_agent  # noqa: E402

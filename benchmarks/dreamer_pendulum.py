@@ -1,0 +1,98 @@
+"""Part 1's quality bars: Dreamer on Pendulum-v1 and on the cup task, against SAC on the same steps.
+
+    python benchmarks/dreamer_pendulum.py               # 3 seeds, both tasks, both learners
+    python benchmarks/dreamer_pendulum.py --quick       # a smoke run of the whole script
+    python benchmarks/dreamer_pendulum.py --seeds 0 --skip-sac --json out.json
+
+For each seed, Dreamer trains from scratch with the default `Config` for at most 10,000
+environment steps of Pendulum-v1 (state observations), then plays 10 evaluation episodes with
+its mean action; SAC (`model_free.py`) gets the same environment steps. The cup task
+(worldmodels/CupPush-v0) is scored by its success rate over 10 evaluation episodes. Wall time
+is measured with time.perf_counter around each training run (one torch thread), and the
+machine's load average is printed next to it, since other work on the machine only adds time.
+
+Targets (printed PASS/MISS, exit code 0 either way): Pendulum mean return >= -200 after
+<= 10,000 steps in <= 6 minutes; cup task success >= 90 %.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+from dataclasses import replace
+
+import numpy as np
+import torch
+
+from worldmodels.dreamer.learn import train
+from worldmodels.dreamer.model_free import train_sac
+from worldmodels.dreamer.recipes import SETUPS
+
+PENDULUM_BAR, TIME_BAR, CUP_BAR = -200.0, 360.0, 0.9
+
+
+def run(name: str, seed: int, quick: bool, skip_sac: bool) -> dict:
+    env_id, cfg, sac_cfg = SETUPS[name]
+    if quick:  # the whole script in a minute or two; the numbers mean nothing
+        cfg = replace(cfg, env_steps=1_200, eval_episodes=2)
+        sac_cfg = replace(sac_cfg, env_steps=1_200, eval_episodes=2)
+    _, history = train(replace(cfg, seed=seed), env_id, progress=False)
+    result = {"env_id": env_id, "seed": seed, "env_steps": cfg.env_steps,
+              "dreamer_return": float(np.mean(history["eval_return"])),
+              "dreamer_success": float(np.mean(history["eval_success"])),
+              "dreamer_seconds": history["wall_seconds"][0], "load_after": os.getloadavg()[0]}
+    if not skip_sac:
+        _, sac = train_sac(replace(sac_cfg, seed=seed), env_id, progress=False)
+        result.update(sac_return=float(np.mean(sac["eval_return"])),
+                      sac_success=float(np.mean(sac["eval_success"])),
+                      sac_seconds=sac["wall_seconds"][0])
+    print(f"  {name} seed {seed}: " + ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else
+                                                f"{k} {v}" for k, v in result.items()), flush=True)
+    return result
+
+
+def summary(results: list[dict], key: str) -> str:
+    values = np.array([r[key] for r in results if key in r])
+    if len(values) == 0:
+        return "not run"
+    return f"{values.mean():.3g} ± {values.std():.2g} (n={len(values)}, min {values.min():.3g})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--quick", action="store_true", help="a smoke run with few steps")
+    parser.add_argument("--skip-sac", action="store_true", help="train Dreamer only")
+    parser.add_argument("--tasks", nargs="+", default=["dreamer_pendulum", "dreamer_cup"])
+    parser.add_argument("--json", default=None, help="also write the results here")
+    args = parser.parse_args()
+    torch.set_num_threads(1)  # small networks run fastest on one thread
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"torch {torch.__version__}, load average at start {os.getloadavg()}")
+    results = {name: [run(name, seed, args.quick, args.skip_sac) for seed in args.seeds]
+               for name in args.tasks}
+    print(f"load average at end {os.getloadavg()}")
+    if "dreamer_pendulum" in results:
+        pend = results["dreamer_pendulum"]
+        mean, seconds = np.mean([r["dreamer_return"] for r in pend]), \
+            max(r["dreamer_seconds"] for r in pend)
+        print(f"Pendulum-v1 Dreamer return: {summary(pend, 'dreamer_return')}  "
+              f"[{'PASS' if mean >= PENDULUM_BAR else 'MISS'} >= {PENDULUM_BAR}]")
+        print(f"Pendulum-v1 Dreamer wall time (s): {summary(pend, 'dreamer_seconds')}  "
+              f"[{'PASS' if seconds <= TIME_BAR else 'MISS'} <= {TIME_BAR} for every seed]")
+        print(f"Pendulum-v1 SAC return (same steps): {summary(pend, 'sac_return')}; "
+              f"wall time (s): {summary(pend, 'sac_seconds')}")
+    if "dreamer_cup" in results:
+        cup = results["dreamer_cup"]
+        rate = np.mean([r["dreamer_success"] for r in cup])
+        print(f"Cup task Dreamer success rate: {summary(cup, 'dreamer_success')}  "
+              f"[{'PASS' if rate >= CUP_BAR else 'MISS'} >= {CUP_BAR}]")
+        print(f"Cup task SAC success rate (same steps): {summary(cup, 'sac_success')}")
+    if args.json:
+        with open(args.json, "w") as file:
+            json.dump(results, file, indent=2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Figures of Part 1's "Acting in imagination": symlog, λ-returns, learning curves."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from . import ROAD_COLORS
+
+SAC_COLOR = "#56B4E9"  # sky blue: the model-free learner, next to Dreamer's blue
+
+
+def symlog_curve(x_max: float = 1000.0) -> plt.Figure:
+    """symlog(x) next to the identity and log(x), on a linear and a logarithmic scale."""
+    from ..dreamer.symlog import symlog
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
+    for ax, limit in zip(axes, (5.0, x_max)):
+        x = torch.linspace(-limit, limit, 801)
+        ax.plot(x, symlog(x), color=ROAD_COLORS["dreamer"], lw=2.5, label="symlog(x)")
+        ax.plot(x, x, color=ROAD_COLORS["baseline"], ls="--", label="x")
+        positive = x[x > 0]
+        ax.plot(positive, torch.log(positive), color=ROAD_COLORS["jepa"], ls=":", lw=2,
+                label="log(x)")
+        ax.set_xlabel("x")
+        ax.set_ylim(-1.15 * float(symlog(torch.tensor(limit))), 1.15 * float(symlog(torch.tensor(limit))))
+        ax.set_title(f"|x| ≤ {limit:g}", fontsize=11, fontweight="normal")
+    axes[0].set_ylabel("prediction target")
+    axes[0].legend(loc="upper left")
+    fig.suptitle("symlog is the identity near 0 and a logarithm far away, for either sign",
+                 fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def imagined_returns(reward, value, returns, lam: float, gamma: float) -> plt.Figure:
+    """One imagined trajectory: predicted rewards, the critic's values and the λ-return."""
+    reward, value, returns = (np.asarray(a, dtype=float) for a in (reward, value, returns))
+    H = len(reward)
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    ax.bar(np.arange(1, H + 1), reward, color=ROAD_COLORS["baseline"], alpha=0.6,
+           label="predicted reward $r_t$")
+    ax.plot(np.arange(H + 1), value, "o-", color=ROAD_COLORS["jepa"], label="critic $v(s_t)$")
+    ax.plot(np.arange(H), returns, "s-", color=ROAD_COLORS["dreamer"], lw=2.5,
+            label=rf"λ-return $R^\lambda_t$")
+    ax.set_xlabel("imagined step t")
+    ax.set_ylabel("return (reward units)")
+    ax.legend(loc="best", fontsize=9)
+    ax.set_title(f"λ = {lam:g}, γ = {gamma:g}: λ-return at step 0 = {returns[0]:.1f}")
+    fig.tight_layout()
+    return fig
+
+
+def learning_curves(runs: dict, title: str, ylabel: str = "episode return",
+                    bar: float | None = None, bar_label: str = "") -> plt.Figure:
+    """Training-episode returns against environment steps.
+
+    runs: {"Dreamer": (steps, returns), "SAC": (steps, returns)}; a moving average of 5
+    episodes is drawn over the raw points.
+    """
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    colors = {"Dreamer": ROAD_COLORS["dreamer"], "SAC": SAC_COLOR}
+    for name, (steps, values) in runs.items():
+        steps, values = np.asarray(steps), np.asarray(values, dtype=float)
+        color = colors.get(name, ROAD_COLORS["baseline"])
+        ax.plot(steps, values, ".", color=color, alpha=0.35)
+        window = min(5, len(values))
+        smooth = np.convolve(values, np.ones(window) / window, mode="valid")
+        ax.plot(steps[window - 1:], smooth, color=color, lw=2.5, label=name)
+    if bar is not None:
+        ax.axhline(bar, color=ROAD_COLORS["truth"], ls="--", lw=1, label=bar_label)
+    ax.set_xlabel("environment steps")
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="lower right")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
