@@ -14,6 +14,8 @@ from . import checkpoints
 
 # name -> "module:function". Every shipped checkpoint has a recipe here.
 RECIPES: dict[str, str] = {
+    "dreamer_pendulum": "worldmodels.dreamer.recipes:dreamer_pendulum",
+    "dreamer_cup": "worldmodels.dreamer.recipes:dreamer_cup",
     "world_models_vae_rnn": "worldmodels.dreamer.world_models:recipe",
     "rssm_frames": "worldmodels.dreamer.frames_world_model:recipe",
     "video_action_conditioned": "worldmodels.video.action_conditioned:checkpoint_recipe",

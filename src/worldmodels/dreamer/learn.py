@@ -88,6 +88,7 @@ def train(cfg: Config, env_id: str, progress: bool = True) -> tuple[Dreamer, dic
         if terminated or truncated:  # store the final observation, then start afresh
             replay.add(np.ravel(obs), np.zeros(action_size), 0.0, 1.0, False)
             _log_episode(history, step, episode_return, info)
+            bar.set_postfix(last_return=f"{episode_return:.1f}")
             obs, _ = env.reset()
             state, prev, is_first, episode_return = None, torch.zeros(1, action_size), True, 0.0
         while step >= next_update:  # one gradient update per train_every environment steps

@@ -113,7 +113,8 @@ def train_sac(cfg: SACConfig, env_id: str, progress: bool = True) -> tuple[SAC, 
               "cont": np.zeros(n, np.float32)}
     history = {"episode_step": [], "episode_return": [], "episode_success": []}
     start_time, (obs, _), episode_return = time.perf_counter(), env.reset(seed=cfg.seed), 0.0
-    for step in tqdm(range(n), desc="SAC", disable=not progress):
+    bar = tqdm(range(n), desc="SAC", disable=not progress)
+    for step in bar:
         if step < cfg.prefill:
             action = rng.uniform(-1, 1, action_size).astype(np.float32)
         else:
@@ -128,6 +129,7 @@ def train_sac(cfg: SACConfig, env_id: str, progress: bool = True) -> tuple[SAC, 
             history["episode_step"].append(step + 1)
             history["episode_return"].append(float(episode_return))
             history["episode_success"].append(bool(info.get("is_success", False)))
+            bar.set_postfix(last_return=f"{episode_return:.1f}")
             (obs, _), episode_return = env.reset(), 0.0
         if step >= cfg.prefill:
             for _ in range(cfg.updates_per_step):
