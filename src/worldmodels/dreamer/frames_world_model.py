@@ -52,8 +52,9 @@ class Config:
     device: str = "cpu"       # "cpu", "cuda" or "auto"
 
 
+# A model small enough for a test to train in a second.
 TINY = Config(channels=4, deter_size=8, stoch_size=2, classes=4, hidden=8, embed_size=8,
-              num_rollouts=8, rollout_steps=6, seq_len=4, batch_size=4, train_steps=40, lr=3e-3)  # for tests
+              num_rollouts=8, rollout_steps=6, seq_len=4, batch_size=4, train_steps=40, lr=3e-3)
 
 
 def make_world_model(cfg: Config) -> WorldModel:
