@@ -18,9 +18,11 @@ RECIPES: dict[str, str] = {
     "dreamer_cup": "worldmodels.dreamer.recipes:dreamer_cup",
     "world_models_vae_rnn": "worldmodels.dreamer.world_models:recipe",
     "rssm_frames": "worldmodels.dreamer.frames_world_model:recipe",
-    "video_action_conditioned": "worldmodels.video.action_conditioned:checkpoint_recipe",
     "video_predictor": "worldmodels.video.predictor:recipe",
     "video_generative": "worldmodels.video.generative:recipe",
+    "video_action_conditioned": "worldmodels.video.action_conditioned:checkpoint_recipe",
+    "interaction_network": "worldmodels.physics.interaction_network:recipe",
+    "hamiltonian": "worldmodels.physics.hamiltonian:recipe",
 }
 
 

@@ -232,7 +232,8 @@ def roads_map() -> plt.Figure:
     fig.tight_layout()
     return fig
 from . import video_checks  # noqa: E402
+from . import video  # noqa: E402
 from . import physics  # noqa: E402
 from . import dreamer  # noqa: E402
-from . import video  # noqa: E402
 from . import dreamer_agent  # noqa: E402
+from . import learned_physics  # noqa: E402
