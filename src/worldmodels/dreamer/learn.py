@@ -80,7 +80,8 @@ def train(cfg: Config, env_id: str, progress: bool = True) -> tuple[Dreamer, dic
         if step < cfg.prefill:  # uniform random actions fill the buffer first
             action = torch.as_tensor(rng.uniform(-1, 1, (1, action_size)), dtype=torch.float32)
         a = action[0].numpy()
-        next_obs, reward, terminated, truncated, info, taken = repeat_step(env, a, cfg.action_repeat)
+        next_obs, reward, terminated, truncated, info, taken = repeat_step(env, a,
+                                                                           cfg.action_repeat)
         replay.add(np.ravel(obs), a, reward, 0.0 if terminated else 1.0, is_first)
         obs, prev, is_first, episode_return = next_obs, action, False, episode_return + reward
         step += taken

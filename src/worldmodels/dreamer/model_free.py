@@ -21,7 +21,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from ..nn import mlp
-from .learn import make_env, sizes, to_env_action
+from .learn import _obs, make_env, sizes, to_env_action
 
 
 @dataclass
@@ -108,9 +108,10 @@ def train_sac(cfg: SACConfig, env_id: str, progress: bool = True) -> tuple[SAC, 
     obs_size, action_size = sizes(env)
     agent = SAC(obs_size, action_size, cfg)
     n = cfg.env_steps
-    buffer = {"obs": np.zeros((n, obs_size), np.float32), "next_obs": np.zeros((n, obs_size), np.float32),
-              "action": np.zeros((n, action_size), np.float32), "reward": np.zeros(n, np.float32),
-              "cont": np.zeros(n, np.float32)}
+    buffer = {"obs": np.zeros((n, obs_size), np.float32),
+              "next_obs": np.zeros((n, obs_size), np.float32),
+              "action": np.zeros((n, action_size), np.float32),
+              "reward": np.zeros(n, np.float32), "cont": np.zeros(n, np.float32)}
     history = {"episode_step": [], "episode_return": [], "episode_success": []}
     start_time, (obs, _), episode_return = time.perf_counter(), env.reset(seed=cfg.seed), 0.0
     bar = tqdm(range(n), desc="SAC", disable=not progress)
@@ -119,10 +120,12 @@ def train_sac(cfg: SACConfig, env_id: str, progress: bool = True) -> tuple[SAC, 
             action = rng.uniform(-1, 1, action_size).astype(np.float32)
         else:
             with torch.no_grad():
-                action = agent.policy(torch.as_tensor(np.ravel(obs), dtype=torch.float32)[None])[0][0].numpy()
-        next_obs, reward, terminated, truncated, info = env.step(to_env_action(action, env.action_space))
-        for key, value in (("obs", np.ravel(obs)), ("next_obs", np.ravel(next_obs)), ("action", action),
-                           ("reward", reward), ("cont", 0.0 if terminated else 1.0)):
+                action = agent.policy(_obs(obs))[0][0].numpy()
+        next_obs, reward, terminated, truncated, info = env.step(
+            to_env_action(action, env.action_space))
+        for key, value in (("obs", np.ravel(obs)), ("next_obs", np.ravel(next_obs)),
+                           ("action", action), ("reward", reward),
+                           ("cont", 0.0 if terminated else 1.0)):
             buffer[key][step] = value
         obs, episode_return = next_obs, episode_return + reward
         if terminated or truncated:
@@ -152,9 +155,9 @@ def evaluate_sac(agent: SAC, env_id: str, episodes: int = 10, seed: int = 10_000
     for episode in range(episodes):
         (obs, _), total, done, info = env.reset(seed=seed + episode), 0.0, False, {}
         while not done:
-            action = agent.policy(torch.as_tensor(np.ravel(obs), dtype=torch.float32)[None],
-                                  sample=False)[0][0].numpy()
-            obs, reward, terminated, truncated, info = env.step(to_env_action(action, env.action_space))
+            action = agent.policy(_obs(obs), sample=False)[0][0].numpy()
+            obs, reward, terminated, truncated, info = env.step(
+                to_env_action(action, env.action_space))
             total, done = total + reward, terminated or truncated
         returns.append(float(total))
         successes.append(bool(info.get("is_success", False)))

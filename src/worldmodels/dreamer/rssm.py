@@ -1,9 +1,9 @@
-"""The recurrent state-space model (RSSM) of PlaNet and Dreamer, with DreamerV3's categorical latents.
+"""The recurrent state-space model (RSSM) of PlaNet and Dreamer, with categorical latents.
 
 The model state at time t has two parts (Hafner et al. 2019, Sec. 3; Hafner et al. 2023, Sec. 2):
 
     h_t = f(h_{t-1}, z_{t-1}, a_{t-1})     deterministic: a GRU that carries memory
-    z_t ~ q(z_t | h_t, e_t)                stochastic, *posterior*: sees the observation embedding e_t
+    z_t ~ q(z_t | h_t, e_t)                stochastic, *posterior*: sees the embedding e_t of x_t
     ẑ_t ~ p(ẑ_t | h_t)                     stochastic, *prior*: must guess z_t without seeing it
 
 z is S independent categorical variables with K classes each (DreamerV2/V3), sampled as one-hot
@@ -103,7 +103,7 @@ class RSSM(nn.Module):
         return (one_hot + probs - probs.detach()).flatten(-2)             # (B, S*K)
 
     def img_step(self, state: State, action: torch.Tensor) -> State:
-        """One step of imagination: h' = GRU(h, [z, a]); z' ~ p(z' | h'). Returns the prior state."""
+        """One step of imagination: h' = GRU(h, [z, a]); z' ~ p(z' | h'). Returns the prior."""
         x = self.img_in(torch.cat([state["stoch"], action], dim=-1))        # (B, hidden)
         deter = self.gru(x, state["deter"])                                 # (B, D_h)
         logits = self._logits(self.prior_net(deter))                        # (B, S, K)
@@ -139,7 +139,8 @@ class RSSM(nn.Module):
                 prev_action = actions[:, t - 1]
             if is_first is not None:  # a new episode: forget the old one
                 keep = (1.0 - is_first[:, t].float())[:, None]              # (B, 1)
-                state = {k: v * (keep if v.dim() == 2 else keep[..., None]) for k, v in state.items()}
+                state = {k: v * (keep if v.dim() == 2 else keep[..., None])
+                         for k, v in state.items()}
                 prev_action = prev_action * keep
             post, prior = self.obs_step(state, prev_action, embeds[:, t])
             posts.append(post)
@@ -276,7 +277,8 @@ class WorldModel(nn.Module):
         mask = batch.get("mask", torch.ones_like(feats[:, 1:, 0]))           # (B, T-1)
         if "reward" in batch:
             pred = self.reward_head(feats[:, 1:]).squeeze(-1)               # (B, T-1)
-            reward = (((pred - symlog(batch["reward"])) ** 2) * mask).sum() / mask.sum().clamp(min=1)
+            error = (pred - symlog(batch["reward"])) ** 2                     # (B, T-1)
+            reward = (error * mask).sum() / mask.sum().clamp(min=1)
             loss, metrics["reward"] = loss + reward, reward.item()
         if "cont" in batch:
             logit = self.cont_head(feats[:, 1:]).squeeze(-1)                # (B, T-1)

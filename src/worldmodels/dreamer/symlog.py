@@ -1,7 +1,7 @@
 """Symlog: squash large magnitudes so one network can predict small and huge targets alike.
 
-DreamerV3 (Hafner et al. 2023, "symlog predictions") predicts observations, rewards and values in symlog
-space, so the same hyperparameters work whether rewards are ±1 or ±1000:
+DreamerV3 (Hafner et al. 2023, "symlog predictions") predicts observations, rewards and values
+in symlog space, so the same hyperparameters work whether rewards are ±1 or ±1000:
 
     symlog(x) = sign(x) * log(1 + |x|)        symexp(x) = sign(x) * (exp(|x|) - 1)
 

@@ -1,4 +1,4 @@
-"""Exercises of Part 1's third notebook, "Acting in imagination": the λ-return, symlog and symexp."""
+"""Exercises of Part 1's "Acting in imagination": the λ-return, symlog and its inverse symexp."""
 from __future__ import annotations
 
 from typing import Callable

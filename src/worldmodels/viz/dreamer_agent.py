@@ -22,7 +22,8 @@ def symlog_curve(x_max: float = 1000.0) -> plt.Figure:
         ax.plot(positive, torch.log(positive), color=ROAD_COLORS["jepa"], ls=":", lw=2,
                 label="log(x)")
         ax.set_xlabel("x")
-        ax.set_ylim(-1.15 * float(symlog(torch.tensor(limit))), 1.15 * float(symlog(torch.tensor(limit))))
+        top = 1.15 * float(symlog(torch.tensor(limit)))
+        ax.set_ylim(-top, top)
         ax.set_title(f"|x| ≤ {limit:g}", fontsize=11, fontweight="normal")
     axes[0].set_ylabel("prediction target")
     axes[0].legend(loc="upper left")
