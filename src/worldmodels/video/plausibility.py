@@ -1,7 +1,7 @@
 """Does a clip behave like the world? Checks that read the objects back out of the pixels.
 
 A video model is judged by how its frames look (MSE, PSNR, SSIM). These checks judge how its
-objects *behave*, with the principles infants already expect of objects {cite}`spelke1992origins`:
+objects *behave*, with the principles infants already expect of objects (Spelke et al. 1992):
 
 - permanence: an object does not vanish or appear: its pixel mass (area) stays constant;
 - continuity: an object moves on a connected path: it never jumps further than any speed
@@ -91,6 +91,7 @@ class Tracks:
     radius: (B, T, K) the radius a disk of that area has (m)
     seen:   (B, T, K) True where the object covers at least MIN_AREA pixels
     hand:   (B, T, 2) the hand's centre (m), where the world has a hand
+    hand_area: (B, T) pixels covered by the hand (px^2)
     pixel:  the side of one pixel (m)
     """
 
@@ -99,6 +100,7 @@ class Tracks:
     radius: Tensor
     seen: Tensor
     hand: Tensor
+    hand_area: Tensor
     pixel: float
 
 
@@ -144,7 +146,7 @@ def track(frames: Tensor, scene: Scene) -> Tracks:
     K = len(scene.colors)
     return Tracks(area=area[..., :K], centre=centre[..., :K, :],
                   radius=(area[..., :K] / math.pi).sqrt() / scale, seen=area[..., :K] >= MIN_AREA,
-                  hand=centre[..., K, :], pixel=1 / scale)
+                  hand=centre[..., K, :], hand_area=area[..., K], pixel=1 / scale)
 
 
 def _directions(scene: Scene, background: Tensor) -> Tensor:
