@@ -48,11 +48,12 @@ CUP_MASS = 0.3                                                     # kg; only th
 class Config:
     """The observed experiment and the optimiser."""
 
-    windows: tuple = (25, 50, 100)  # steps of dt = 0.01 s seen by each stage; the last: all
+    windows: tuple = (12, 25, 50)   # steps seen by each stage of the fit; the last: all of them
+    dt: float = 0.02                # s, the engine's time step and the camera's frame interval
     cup_speed: float = 2.4          # m/s, the cup's speed when the hand lets go
     noise: float = 0.002            # m, standard deviation of the observation noise
     method: str = "gauss-newton"    # "gauss-newton" (Levenberg-Marquardt) or "adam"
-    iterations: int = 3             # optimiser steps per window
+    iterations: int = 2             # optimiser steps per window
     lr: float = 0.05                # Adam's step size, in log-parameter units
     damping: float = 1e-3           # Levenberg-Marquardt's lambda, relative to diag(J^T J)
     seed: int = 0                   # seed of the observation noise
@@ -68,6 +69,8 @@ class Config:
             raise ValueError(f"iterations must be an int >= 1, got {self.iterations!r}")
         if not (self.noise >= 0 and self.lr > 0 and self.damping >= 0 and self.cup_speed > 0):
             raise ValueError("noise and damping must be >= 0, lr and cup_speed > 0")
+        if not 0 < self.dt <= 0.05:
+            raise ValueError(f"dt must lie in (0, 0.05] s, got {self.dt}")
 
     @property
     def steps(self) -> int:
@@ -105,7 +108,7 @@ def world(values: Tensor, cfg: Config) -> tuple[State, Params]:
                     restitution=pair(restitution), friction=pair(friction),
                     color=torch.tensor([[0.15, 0.35, 0.85], [0.85, 0.25, 0.2]],
                                        dtype=torch.float64).expand(B, 2, 3),
-                    gravity=gravity, hand_radius=0.0)
+                    gravity=gravity, dt=cfg.dt, hand_radius=0.0)
     return state, params
 
 
@@ -245,32 +248,42 @@ def _free_mask(free: tuple[str, ...]) -> Tensor:
 
 
 def _check_observed(observed: Tensor, cfg: Config) -> Tensor:
+    """The first cfg.steps + 1 observed times (T + 1, N, 2), validated."""
     if not isinstance(observed, Tensor):
         raise TypeError(f"observed must be a torch.Tensor, got {type(observed).__name__}")
-    if tuple(observed.shape) != (cfg.steps + 1, 2, 2):
-        raise ValueError(f"observed must have shape (steps + 1, N, 2) = ({cfg.steps + 1}, 2, 2), "
-                         f"got {tuple(observed.shape)}")
+    if observed.ndim != 3 or observed.shape[1:] != (2, 2) or len(observed) < cfg.steps + 1:
+        raise ValueError(f"observed must have shape (T + 1, N, 2) with N = 2 and T >= the last "
+                         f"window ({cfg.steps}), got {tuple(observed.shape)}")
     if not torch.isfinite(observed).all():
         raise ValueError("observed must be finite")
-    return observed.double()
+    return observed[:cfg.steps + 1].double()
 
 
-def relative_errors(values: Tensor, cfg: Config, steps: int, noise: float | None = None) -> Tensor:
-    """The smallest relative standard error (P,) any unbiased fit of `steps` observed steps
-    can reach at `values` (P,), given Gaussian noise (m; cfg.noise by default): the
-    Cramer-Rao bound sqrt(diag(F^-1)) with F = J^T J / noise^2, J the Jacobian of the positions
-    with respect to the log-parameters. inf marks a parameter the observation cannot pin
-    down: one that takes part in a direction along which the positions do not change.
+def relative_errors(values: Tensor, cfg: Config, windows: list[int],
+                    noise: float | None = None) -> Tensor:
+    """The smallest relative standard errors (W, P) any unbiased fit can reach at `values` (P,)
+    from each window of observed steps, given Gaussian noise (m; cfg.noise by default).
+
+    The Cramer-Rao bound sqrt(diag(F^-1)), F = J^T J / noise^2, J the Jacobian of the positions
+    with respect to the log-parameters; one Jacobian serves every window (its first rows).
+    inf marks a parameter the window cannot pin down: one that takes part in a direction
+    along which the observed positions do not change at all.
     """
     noise = cfg.noise if noise is None else noise
     if not noise > 0:
         raise ValueError(f"noise must be > 0 m, got {noise}")
+    if not (windows and all(isinstance(w, int) and w >= 1 for w in windows)):
+        raise ValueError(f"windows must be a non-empty list of ints >= 1, got {windows!r}")
     values = check_values(values)[0]
-    _, J = jacobian(to_log(values), cfg, steps)                                 # (T+1, N, 2, P)
-    J = J.reshape(-1, len(PARAMETERS)).clone()
-    J[:, 2] = J[:, 2] * (1 - values[2])          # logit(e) -> log(e): d logit e = d log e / (1 - e)
-    eigenvalues, vectors = torch.linalg.eigh(J.T @ J / noise ** 2)              # (P,), (P, P)
-    blind = eigenvalues < 1e-9 * eigenvalues.max()
-    variance = (vectors[:, ~blind] ** 2 / eigenvalues[~blind]).sum(-1)          # (P,)
-    unseen = (vectors[:, blind] ** 2).sum(-1) > 1e-6
-    return torch.where(unseen, torch.inf, variance.sqrt())
+    _, J = jacobian(to_log(values), cfg, max(windows))                         # (T+1, N, 2, P)
+    J = J.clone()
+    J[..., 2] = J[..., 2] * (1 - values[2])      # logit(e) -> log(e): d logit e = d log e / (1 - e)
+    bounds = []
+    for window in windows:
+        part = J[:window + 1].reshape(-1, len(PARAMETERS))                      # (R, P)
+        eigenvalues, vectors = torch.linalg.eigh(part.T @ part / noise ** 2)    # (P,), (P, P)
+        blind = eigenvalues < 1e-9 * eigenvalues.max()
+        variance = (vectors[:, ~blind] ** 2 / eigenvalues[~blind]).sum(-1)      # (P,)
+        unseen = (vectors[:, blind] ** 2).sum(-1) > 1e-6
+        bounds.append(torch.where(unseen, torch.inf, variance.sqrt()))
+    return torch.stack(bounds)

@@ -103,22 +103,23 @@ def throughput(batch_sizes, body_steps_per_s, title: str) -> plt.Figure:
 
 # ------------------------------------------------------------------------------ differentiable physics
 
-def loss_landscape(xs, ys, losses, xlabel: str, ylabel: str, title: str, truth=None,
-                   path=None) -> plt.Figure:
-    """Contours of a loss over a grid (len(ys), len(xs)), log colour scale; an optional
-    optimiser path [(x, y), ...] and the true point."""
-    fig, ax = plt.subplots(figsize=(6.2, 4.8))
-    losses = _np(losses)
-    levels = np.geomspace(max(losses.min(), 1e-8), losses.max(), 16)
-    filled = ax.contourf(_np(xs), _np(ys), losses, levels=levels, norm=LogNorm(), cmap="viridis")
-    fig.colorbar(filled, ax=ax, label="loss (m²)", format="%.0e")
-    if path is not None:
-        path = _np(path)
-        ax.plot(path[:, 0], path[:, 1], "o-", color="white", ms=4, lw=1.5, label="Gauss-Newton steps")
-    if truth is not None:
-        ax.plot(*truth, "*", color=ROAD_COLORS["physicist"], ms=16, mec="white", label="truth")
-    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
-    ax.legend(loc="upper right", fontsize=9, labelcolor="white")
+def loss_landscapes(xs, ys, panels: dict, xlabel: str, ylabel: str, title: str,
+                    truth=None) -> plt.Figure:
+    """Side-by-side contours of losses over one grid, log colour scale, the true point starred.
+
+    xs (X,), ys (Y,); panels: {panel title: losses (Y, X)}.
+    """
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.4), squeeze=False)
+    for ax, (name, losses) in zip(axes[0], panels.items()):
+        losses = _np(losses)
+        levels = np.geomspace(max(losses.min(), 1e-8), losses.max(), 16)
+        filled = ax.contourf(_np(xs), _np(ys), losses, levels=levels, norm=LogNorm(), cmap="viridis")
+        fig.colorbar(filled, ax=ax, label="loss (m²)", format="%.0e")
+        if truth is not None:
+            ax.plot(*truth, "*", color=ROAD_COLORS["physicist"], ms=16, mec="white", label="truth")
+            ax.legend(loc="upper right", fontsize=9, labelcolor="white")
+        ax.set(xlabel=xlabel, ylabel=ylabel, title=name)
+    fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
     return fig
 
