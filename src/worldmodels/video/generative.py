@@ -44,7 +44,7 @@ class Config:
     @classmethod
     def tiny(cls) -> "Config":
         """A few seconds of training, for tests."""
-        return cls(predictor=replace(predictor.Config.tiny(), latent_size=2), steps=30)
+        return cls(predictor=replace(predictor.Config.tiny(), latent_size=2), steps=20)
 
 
 class Posterior(nn.Module):

@@ -44,7 +44,7 @@ class Config:
     @classmethod
     def tiny(cls) -> "Config":
         """A few seconds of training, for tests."""
-        return cls(frame_size=16, width=8, blocks=1, num_clips=32, steps=30, batch_size=8,
+        return cls(frame_size=16, width=8, blocks=1, num_clips=16, steps=20, batch_size=8,
                    horizon=4)
 
 

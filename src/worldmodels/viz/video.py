@@ -69,12 +69,12 @@ def sharpness_vs_error(points: dict, real_sharpness: float, title: str,
         ax.scatter([error], [sharp], s=90, color=_color(name, i), zorder=3,
                    marker="D" if "best" in name else "o")
         ax.annotate(name, (error, sharp), textcoords="offset points", xytext=(8, 6), fontsize=9)
+    ax.margins(x=0.35)
+    ax.set_ylim(0, 1.2 * max([real_sharpness] + [sharp for _, sharp in points.values()]))
     ax.axhline(real_sharpness, color=VIDEO_COLORS["real"], ls="--", lw=1.2)
-    ax.text(ax.get_xlim()[0], real_sharpness, " real frames", va="bottom", fontsize=9)
+    ax.text(ax.get_xlim()[1], real_sharpness, "real frames ", ha="right", va="bottom", fontsize=9)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("sharpness (mean squared Laplacian)")
-    ax.set_ylim(0, None)
-    ax.margins(x=0.35)
     ax.set_title(title)
     fig.tight_layout()
     return fig
@@ -86,10 +86,11 @@ def futures_spread(positions, mean_position: float, edge: float, title: str) -> 
     positions: (K,) the cup's final x in each future (m); mean_position: their mean (m).
     """
     positions = _numpy(positions)
-    fig, ax = plt.subplots(figsize=(6.2, 2.4))
+    fig, ax = plt.subplots(figsize=(6.2, 2.8))
     ax.hist(positions, bins=24, color=VIDEO_COLORS["truth"], alpha=0.35, label="true futures")
     ax.axvline(mean_position, color=VIDEO_COLORS["deterministic"], lw=2.5,
                label="their average (what MSE asks for)")
+    ax.set_ylim(0, ax.get_ylim()[1] * 1.6)   # headroom for the legend
     ax.axvline(edge, color="k", ls=":", lw=1)
     ax.text(edge, ax.get_ylim()[1] * 0.9, " table edge", fontsize=9)
     ax.set_xlabel("cup's x at the last frame (m)")
