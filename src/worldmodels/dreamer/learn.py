@@ -153,6 +153,25 @@ def evaluate(agent: Dreamer, env_id: str, episodes: int = 10, seed: int = 10_000
     return returns, successes
 
 
+def evaluate_random(env_id: str, episodes: int = 10, seed: int = 10_000
+                    ) -> tuple[list[float], list[bool]]:
+    """The trivial baseline: uniformly random actions on the same episodes as `evaluate`."""
+    env, rng = make_env(env_id, seed), np.random.default_rng(seed)
+    returns, successes = [], []
+    for episode in range(episodes):
+        env.reset(seed=seed + episode)
+        total, done, info = 0.0, False, {}
+        while not done:
+            action = rng.uniform(-1, 1, env.action_space.shape)
+            _, reward, terminated, truncated, info = env.step(
+                to_env_action(action, env.action_space))
+            total, done = total + float(reward), terminated or truncated
+        returns.append(total)
+        successes.append(bool(info.get("is_success", False)))
+    env.close()
+    return returns, successes
+
+
 @torch.no_grad()
 def record_episode(agent: Dreamer, env_id: str, seed: int = 10_000, size: int = 96
                    ) -> tuple[np.ndarray, float, bool]:
