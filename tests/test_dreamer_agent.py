@@ -99,3 +99,17 @@ def test_shipped_agents_meet_their_bars(name, bar):
         assert np.mean(returns) >= -200, returns      # issue: >= -200 on Pendulum-v1
     else:
         assert np.mean(successes) >= 0.8, successes   # 90 % over 10 in the benchmark; 4 of 5 here
+
+
+def test_actor_log_prob_equals_tanh_change_of_variables():
+    from worldmodels.dreamer.agent import Actor
+    torch.manual_seed(0)
+    actor = Actor(feature_size=6, action_size=2, hidden=8)
+    features = torch.randn(5, 6)
+    action, _ = actor(features)
+    mean, raw_std = actor.net(features).chunk(2, dim=-1)
+    std = actor.min_std + (actor.max_std - actor.min_std) * torch.sigmoid(raw_std)
+    dist = torch.distributions.TransformedDistribution(
+        torch.distributions.Normal(mean, std), torch.distributions.transforms.TanhTransform())
+    torch.testing.assert_close(actor.log_prob(features, action), dist.log_prob(action).sum(-1),
+                               atol=1e-3, rtol=1e-4)

@@ -5,8 +5,11 @@ One update (Hafner et al. 2020, Algorithm 1; Hafner et al. 2023, Sec. 3):
   2. from every posterior state of that batch, imagine `horizon` steps with the prior,
      choosing actions with the actor;
   3. the critic scores the imagined states; λ-returns combine predicted rewards and values;
-  4. the actor climbs the normalised λ-return by backpropagating through the model's
-     dynamics (the DreamerV1 gradient for continuous actions); the critic regresses onto it.
+  4. the actor raises the log-probability of actions whose normalised advantage
+     (λ-return minus the critic's value) is positive: REINFORCE, as in DreamerV3 (Williams
+     1992). Dreamer 1 instead backpropagated the return through the model's dynamics; with a
+     young model, that gradient drives every action to its bound within a few dozen updates,
+     where tanh leaves no gradient to recover. The critic regresses onto the λ-return.
 
 Letters: N imagined start states (= B * L), H horizon, F features, A action.
 """
@@ -76,6 +79,15 @@ class Actor(nn.Module):
         entropy = torch.distributions.Normal(mean, std).entropy().sum(-1)
         return action, entropy
 
+    def log_prob(self, features: torch.Tensor, action: torch.Tensor) -> torch.Tensor:
+        """log π(action | features), (N,): a Normal pushed through tanh (change of variables)."""
+        mean, raw_std = self.net(features).chunk(2, dim=-1)
+        std = self.min_std + (self.max_std - self.min_std) * torch.sigmoid(raw_std)
+        action = action.clamp(-1 + 1e-5, 1 - 1e-5)
+        pre_tanh = torch.atanh(action)
+        log_prob = torch.distributions.Normal(mean, std).log_prob(pre_tanh)
+        return (log_prob - torch.log1p(-action ** 2)).sum(-1)
+
 
 class Dreamer(nn.Module):
     """World model, actor, critic and slow critic, with their optimisers."""
@@ -114,30 +126,32 @@ class Dreamer(nn.Module):
     def imagination_step(self, start: dict) -> dict:
         """Actor and critic learn from trajectories imagined from `start` (N states)."""
         cfg, wm = self.cfg, self.world_model
-        policy = lambda features: self.actor(features)[0]  # noqa: E731
-        traj = wm.rssm.imagine(start, policy, cfg.horizon)
-        feats = traj["features"]                                            # (N, H+1, F)
-        reward = symexp(wm.reward_head(feats[:, 1:]).squeeze(-1))           # (N, H)
-        cont = torch.sigmoid(wm.cont_head(feats[:, 1:]).squeeze(-1))        # (N, H)
-        values = self.value(feats)                                          # (N, H+1)
-        returns = lambda_return(reward, values, cont, cfg.gamma, cfg.lam)   # (N, H)
-        # A trajectory that the model thinks has ended counts less from then on.
-        weight = torch.cumprod(torch.cat([torch.ones_like(cont[:, :1]), cont[:, :-1]], 1),
-                               1).detach()                                  # (N, H)
+        with torch.no_grad():  # REINFORCE needs no gradient through the imagined dynamics
+            traj = wm.rssm.imagine(start, lambda f: self.actor(f)[0], cfg.horizon)
+            feats = traj["features"]                                        # (N, H+1, F)
+            reward = symexp(wm.reward_head(feats[:, 1:]).squeeze(-1))       # (N, H)
+            cont = torch.sigmoid(wm.cont_head(feats[:, 1:]).squeeze(-1))    # (N, H)
+            values = self.value(feats)                                      # (N, H+1)
+            returns = lambda_return(reward, values, cont, cfg.gamma, cfg.lam)  # (N, H)
+            # A trajectory that the model thinks has ended counts less from then on.
+            weight = torch.cumprod(torch.cat([torch.ones_like(cont[:, :1]), cont[:, :-1]], 1),
+                                   1)                                       # (N, H)
         scale = self.normalizer.update(returns)
-        _, entropy = self.actor(feats[:, :-1].detach().flatten(0, 1))
-        actor_loss = -(weight * returns / scale).mean() - cfg.entropy * entropy.mean()
+        advantage = (returns - values[:, :-1]) / scale                      # (N, H)
+        states = feats[:, :-1].flatten(0, 1)                                # (N*H, F)
+        log_prob = self.actor.log_prob(states, traj["actions"].flatten(0, 1)).view_as(returns)
+        _, entropy = self.actor(states)
+        actor_loss = -(weight * log_prob * advantage).mean() - cfg.entropy * entropy.mean()
         self.actor_opt.zero_grad()
-        actor_loss.backward(inputs=list(self.actor.parameters()))
+        actor_loss.backward()
         nn.utils.clip_grad_norm_(self.actor.parameters(), 100.0)
         self.actor_opt.step()
 
-        states = feats[:, :-1].detach()
-        pred = self.critic(states).squeeze(-1)                              # (N, H) symlog
+        pred = self.critic(feats[:, :-1]).squeeze(-1)                       # (N, H) symlog
         with torch.no_grad():
-            slow = self.slow_critic(states).squeeze(-1)
+            slow = self.slow_critic(feats[:, :-1]).squeeze(-1)
         # Regress onto the λ-return, and stay close to the slow critic (DreamerV3, Sec. 3).
-        critic_loss = (weight * ((pred - symlog(returns.detach())) ** 2
+        critic_loss = (weight * ((pred - symlog(returns)) ** 2
                                  + cfg.slow_critic_reg * (pred - slow) ** 2)).mean()
         self.critic_opt.zero_grad()
         critic_loss.backward()
