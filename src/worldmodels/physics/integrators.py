@@ -65,7 +65,7 @@ INTEGRATORS = {"explicit Euler": explicit_euler, "semi-implicit Euler": semi_imp
 
 def integrate(method: str | Callable, x0, v0, dt: float, steps: int,
               accel: Acceleration) -> tuple[Tensor, Tensor]:
-    """Take `steps` steps from (x0, v0); returns positions and velocities (T + 1, *x0.shape).
+    """Take `steps` steps from (x0, v0); returns positions and velocities, each (T + 1,) + x0.shape.
 
     method: a name in INTEGRATORS or a function step(x, v, dt, accel) -> (x, v).
     """
@@ -113,5 +113,5 @@ def spring_energy(x: Tensor, v: Tensor, stiffness: float = 1.0, mass: float = 1.
 
 
 def relative_drift(energy: Tensor) -> Tensor:
-    """(E_t - E_0) / |E_0| along the first axis (T,): how far energy has wandered from the start."""
+    """(E_t - E_0) / abs(E_0) along the first axis (T,): how far energy has wandered from the start."""
     return (energy - energy[0]) / energy[0].abs()
