@@ -42,7 +42,8 @@ def interaction_network(retrain: bool) -> None:
         net, mlp = inet.load_pretrained()
     m = inet.evaluate(net, mlp, num_scenes=512, seed=30_000)
     print("\nInteraction network, 50-step rollout, mean position error (m), 512 held-out scenes")
-    print(f"  3 disks: IN {m['in_3']:.4f}   MLP {m['mlp_3']:.4f}   constant velocity {m['cv_3']:.4f}")
+    print(f"  3 disks: IN {m['in_3']:.4f}   MLP {m['mlp_3']:.4f}   "
+          f"constant velocity {m['cv_3']:.4f}")
     print(f"  6 disks: IN {m['in_6']:.4f}   MLP cannot take 6 disks   constant velocity "
           f"{m['cv_6']:.4f}")
     ratio, growth = m["in_3"] / m["cv_3"], m["in_6"] / m["in_3"]

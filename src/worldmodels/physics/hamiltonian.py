@@ -85,7 +85,8 @@ def hamiltonian_field(hamiltonian: Callable[[Tensor, Tensor], Tensor], q: Tensor
         p = p.detach().requires_grad_(True)
         energy = hamiltonian(q, p)
         if energy.shape != q.shape:
-            raise ValueError(f"hamiltonian(q, p) must return one energy per state {tuple(q.shape)}, "
+            raise ValueError(f"hamiltonian(q, p) must return one energy per state "
+                             f"{tuple(q.shape)}, "
                              f"got {tuple(energy.shape)}")
         dH_dq, dH_dp = torch.autograd.grad(energy.sum(), (q, p), create_graph=create_graph)
     return torch.stack([dH_dp, -dH_dq], dim=-1)                        # (B, 2)
@@ -96,7 +97,8 @@ class HamiltonianNetwork(nn.Module):
 
     def __init__(self, cfg: Config):
         super().__init__()
-        self.net = mlp(2, 1, cfg.hidden, layers=2, activation=nn.Tanh)  # smooth: we differentiate twice
+        # Tanh, not ReLU: training differentiates the network twice, so it must be smooth.
+        self.net = mlp(2, 1, cfg.hidden, layers=2, activation=nn.Tanh)
 
     def energy(self, q: Tensor, p: Tensor) -> Tensor:
         return self.net(torch.stack([q, p / P_SCALE], dim=-1))[:, 0]     # (B,)

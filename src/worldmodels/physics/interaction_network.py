@@ -33,7 +33,7 @@ LENGTH_SCALE = 0.1    # m; gaps and radii are divided by this
 DV_SCALE = 0.1        # m/s; networks predict dv / DV_SCALE (gravity alone is ~1 per step)
 WALL_HORIZON = 0.2    # m; gaps to walls beyond this look the same ("far")
 OBJECT_FEATURES = 9   # vx, vy, radius, gaps to left wall, right wall, floor: now and after dt
-RELATION_FEATURES = 9  # normal (2), gap now and after dt, relative velocity (2), normal speed, radii
+RELATION_FEATURES = 9  # normal (2), gap now and after dt, relative velocity (2), closing, radii
 EVENT_DV = 0.05       # m/s; a step whose dv differs from free fall by more than this is an "event"
 ARCHITECTURES = ("interaction", "mlp")
 

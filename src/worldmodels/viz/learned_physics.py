@@ -88,9 +88,11 @@ def paths(positions: dict, world_size: float, title: str) -> plt.Figure:
         ax.plot(xy[:, 0], xy[:, 1], lw=2, label=name, **_style(name),
                 ls="--" if name in ("engine alone", "constant velocity") else "-")
         ax.plot(*xy[0], "o", color="k", ms=5)
-    ax.set(xlabel="x (m)", ylabel="y (m)", title=title, xlim=(0, world_size), aspect="equal")
+    top = max(world_size, max(float(_np(xy)[:, 1].max()) for xy in positions.values()) + 0.1)
+    ax.set(xlabel="x (m)", ylabel="y (m)", title=title, xlim=(0, world_size), ylim=(0, top),
+           aspect="equal")
     ax.axhline(0, color="k", lw=1)
-    ax.legend(loc="upper right", fontsize=9)
+    ax.legend(loc="best", fontsize=9)
     fig.tight_layout()
     return fig
 
