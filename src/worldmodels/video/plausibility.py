@@ -322,17 +322,20 @@ def compare(sources: dict[str, Tensor], scene: Scene) -> dict[str, dict[str, flo
 
 
 def format_table(table: dict[str, dict[str, float]]) -> str:
-    """A plain-text table of `compare`'s result (one row per source, one column per check;
-    other columns, such as a PSNR added to the rows, are printed as numbers)."""
+    """`compare`'s result as a Markdown table (readable as plain text too): one row per
+    source, one column per check in %; other columns, such as a PSNR added to the rows, as
+    numbers."""
     columns = list(next(iter(table.values())))
-    lines = [f"{'clips':<20}" + "".join(f"{c:>12}" for c in columns)]
 
-    def cell(column: str, value: float) -> str:  # pass rates in %, other scores as numbers
+    def cell(column: str, value: float) -> str:
         if math.isnan(value):
             return "n/a"
+        if math.isinf(value):
+            return "∞"
         return f"{value:.0%}" if column in CHECKS or column == "plausible" else f"{value:.2f}"
 
+    lines = ["| clips | " + " | ".join(columns) + " |",
+             "|:--|" + "--:|" * len(columns)]
     for name, row in table.items():
-        cells = (cell(c, row[c]) for c in columns)
-        lines.append(f"{name:<20}" + "".join(f"{cell:>12}" for cell in cells))
+        lines.append(f"| {name} | " + " | ".join(cell(c, row[c]) for c in columns) + " |")
     return "\n".join(lines)
