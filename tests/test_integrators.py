@@ -25,15 +25,15 @@ def test_order_of_convergence_matches_theory(method, order):
 
 
 def test_symplectic_integrators_keep_energy_bounded_and_euler_pumps_it_in():
-    accel, dt, steps = integrators.spring(1.0, 1.0), 0.2, 600       # about 19 periods
+    accel, dt, steps = integrators.spring(1.0, 1.0), 0.25, 300      # about 12 periods
     drift = {}
     for method in ORDERS:
         xs, vs = integrators.integrate(method, 1.0, 0.0, dt, steps, accel)
         drift[method] = integrators.relative_drift(integrators.spring_energy(xs, vs))
     for method in ("semi-implicit Euler", "leapfrog"):
         # Bounded: the shadow energy is conserved, so the error oscillates at O(dt) forever.
-        assert drift[method].abs().max() < 0.12, method
-        assert drift[method][-500:].abs().max() < 1.5 * drift[method][:500].abs().max(), method
+        assert drift[method].abs().max() < 0.15, method
+        assert drift[method][-100:].abs().max() < 1.5 * drift[method][:100].abs().max(), method
     # Explicit Euler multiplies the energy by (1 + dt^2) every step, exactly, for this spring.
     expected = (1 + dt * dt) ** torch.arange(steps + 1, dtype=torch.float64) - 1
     torch.testing.assert_close(drift["explicit Euler"], expected, rtol=1e-9, atol=1e-12)
