@@ -8,6 +8,15 @@ TINY = residual.Config(num_rollouts=8, steps=20, hidden=16, batch_size=64, train
                        lr=1e-2)
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """These models are tiny: one thread beats several that wait on each other."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def test_without_drag_reality_is_the_engine():
     state, params = residual.scenes(TINY, num_rollouts=2, seed=0)
     reality = residual.reality_rollout(state, params, steps=5, drag=0.0)
