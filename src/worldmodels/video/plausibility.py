@@ -172,7 +172,8 @@ def _unmixing(scene: Scene, size: int, device) -> tuple[Tensor, Tensor]:
 
 
 def permanence_score(area: Tensor) -> Tensor:
-    """Worst relative change of an object's area from the first frame: max_t |A_t - A_0| / A_0.
+    """Worst relative change of an object's area from the first frame, max over t of
+    abs(A_t - A_0) / A_0.
 
     area: (B, T) or (B, T, K) pixels covered per frame (and object); returns (B,).
     """

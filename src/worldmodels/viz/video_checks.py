@@ -69,3 +69,25 @@ def check_bars(rates: dict, title: str = "Which clips pass which check"):
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     return fig
+
+
+def table_html(table: dict):
+    """`plausibility.compare`'s table (rows of {column: value}) as an HTML table for notebooks:
+    check pass rates in %, other columns as numbers."""
+    from IPython.display import HTML
+
+    from ..video.plausibility import CHECKS
+
+    columns = list(next(iter(table.values())))
+
+    def cell(column, value):
+        if np.isnan(value):
+            return "n/a"
+        if np.isinf(value):
+            return "∞"
+        return f"{value:.0%}" if column in CHECKS or column == "plausible" else f"{value:.2f}"
+
+    head = "".join(f"<th>{c}</th>" for c in columns)
+    rows = "".join(f"<tr><td>{name}</td>" + "".join(f"<td>{cell(c, row[c])}</td>" for c in columns)
+                   + "</tr>" for name, row in table.items())
+    return HTML(f"<table><thead><tr><th>clips</th>{head}</tr></thead><tbody>{rows}</tbody></table>")
