@@ -6,6 +6,11 @@
     agent.py       actor and critic trained only on imagined trajectories; `train`
     replay.py      the replay buffer of real experience
     model_free.py  a model-free learner (SAC) for comparison on the same environment steps
+    frame_data.py          frames and actions of random-push rollouts of the cup world
+    vae.py                 V of World Models: a VAE from frames to a small code
+    sequence_model.py      M of World Models: a GRU predicting the next code
+    world_models.py        V and M together: dreams, evaluation, the shipped pair
+    frames_world_model.py  the RSSM trained on frame rollouts; open-loop imagination
 
 Submodules are imported by name: `from worldmodels.dreamer import rssm`.
 """
