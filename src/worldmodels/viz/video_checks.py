@@ -90,4 +90,5 @@ def table_html(table: dict):
     head = "".join(f"<th>{c}</th>" for c in columns)
     rows = "".join(f"<tr><td>{name}</td>" + "".join(f"<td>{cell(c, row[c])}</td>" for c in columns)
                    + "</tr>" for name, row in table.items())
-    return HTML(f"<table><thead><tr><th>clips</th>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    return HTML(f"<table style=\"font-size: 0.8em\"><thead><tr><th>clips</th>{head}</tr></thead>"
+                f"<tbody>{rows}</tbody></table>")
