@@ -45,11 +45,11 @@ def test_shipped_model_follows_the_buttons_and_beats_copying():
     dreamed, truth = A.play_both(model, state, params, presses)
     still, _ = A.simulate(state, params, torch.zeros(16, 1), frame_steps=4)  # the context
     copy = still[:, 1:].expand_as(truth)  # the trivial model: nothing ever moves
-    # Over the first four steps (0.16 s) it beats copying clearly; played longer on its own
-    # frames it drifts, and by eight steps it is no better than copying (the notebook says so).
-    first = slice(0, 4)
-    assert metrics.mse(dreamed[:, first], truth[:, first]).mean() < \
-        0.5 * metrics.mse(copy[:, first], truth[:, first]).mean()
+    # One step ahead it is far better than copying; played on its own frames it drifts, so
+    # over eight steps it is only somewhat better (the notebook shows the drift).
+    error, copy_error = metrics.mse(dreamed, truth).mean(0), metrics.mse(copy, truth).mean(0)
+    assert error[0] < 0.5 * copy_error[0]
+    assert error.mean() < copy_error.mean()
 
 
 def test_bad_input_is_refused():
