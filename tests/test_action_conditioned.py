@@ -37,13 +37,13 @@ def test_tiny_training_runs_and_rollout_has_the_right_shape():
 @pytest.mark.skipif(A.CHECKPOINT not in checkpoints.available(), reason="not shipped yet")
 def test_shipped_model_follows_the_buttons_and_beats_copying():
     model = A.load_pretrained()
-    rates = A.action_following(model, num=24, steps=8, seed=2024)  # scenes never trained on
-    assert rates["cup_scenes"] >= 15
+    rates = A.action_following(model, num=16, steps=6, seed=2024)  # scenes never trained on
+    assert rates["cup_scenes"] >= 10
     assert rates["cup_following_rate"] >= 0.9 and rates["hand_following_rate"] >= 0.9
-    state, params = A.start_states(16, seed=2025)
-    presses = A.random_buttons(16, 8, 4.0, torch.Generator().manual_seed(2025))
+    state, params = A.start_states(8, seed=2025)
+    presses = A.random_buttons(8, 8, 4.0, torch.Generator().manual_seed(2025))
     dreamed, truth = A.play_both(model, state, params, presses)
-    still, _ = A.simulate(state, params, torch.zeros(16, 1), frame_steps=4)  # the context
+    still, _ = A.simulate(state, params, torch.zeros(8, 1), frame_steps=4)  # the context
     copy = still[:, 1:].expand_as(truth)  # the trivial model: nothing ever moves
     # One step ahead it is far better than copying; played on its own frames it drifts, so
     # over eight steps it is only somewhat better (the notebook shows the drift).
