@@ -89,14 +89,7 @@ def test_clear_errors_on_bad_environments_and_configs():
         train(Config(env_steps=100, prefill=200), "Pendulum-v1", progress=False)
 
 
-# The Pendulum agent misses the issue's bar (mean return >= -200): its record holds what it
-# reached. strict=True turns this into a failure the day a checkpoint meets the bar.
-PENDULUM_MISSES = pytest.mark.xfail(strict=True, reason="the shipped Pendulum agent misses -200")
-
-
-@pytest.mark.parametrize("name, bar", [pytest.param("dreamer_pendulum", "return",
-                                                    marks=PENDULUM_MISSES),
-                                       ("dreamer_cup", "success")])
+@pytest.mark.parametrize("name, bar", [("dreamer_pendulum", "return"), ("dreamer_cup", "success")])
 def test_shipped_agents_meet_their_bars(name, bar):
     """Held-out episodes (seeds the training and its evaluation never used)."""
     from worldmodels import checkpoints
