@@ -231,9 +231,8 @@ def roads_map() -> plt.Figure:
                  fontsize=12)
     fig.tight_layout()
     return fig
-from . import video_checks  # noqa: E402
-from . import video  # noqa: E402
-from . import physics  # noqa: E402
-from . import dreamer  # noqa: E402
-from . import dreamer_agent  # noqa: E402
-from . import learned_physics  # noqa: E402
+
+
+# Each road's own figures, as submodules: `viz.physics`, `viz.video`, ...
+# (imported last: they use this module's helpers)
+from . import dreamer, dreamer_agent, learned_physics, physics, video, video_checks  # noqa: E402
