@@ -13,7 +13,10 @@ def as_written(app, what, name, obj, options, lines):
     body = lines[summary_end:]
     while body and not body[0].strip():
         body.pop(0)
-    summary = lines[:summary_end]
+    # The summary is maths in plain text (`|x|`, `a * b`): keep reStructuredText from reading
+    # its bars as substitutions and its stars as emphasis.
+    summary = [line.replace("\\", "\\\\").replace("*", "\\*").replace("|", "\\|")
+               for line in lines[:summary_end]]
     block = ["", ".. code-block:: text", ""] + ["    " + line for line in body]
     lines[:] = summary + (block if body else [])
 
