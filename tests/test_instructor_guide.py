@@ -18,7 +18,7 @@ def notebooks_in_the_book():
 def test_every_notebook_title_is_in_the_guide():
     for path in notebooks_in_the_book():
         title = nbformat.read(path, as_version=4).cells[0].source.splitlines()[0].lstrip("# ")
-        assert f"| {title} |" in GUIDE, f"{path.name}: '{title}' is missing from the guide"
+        assert f"**{title}**" in GUIDE, f"{path.name}: '{title}' is missing from the guide"
 
 
 def test_every_exercise_and_check_is_in_the_guide():
