@@ -13,12 +13,7 @@ from worldmodels.dreamer.replay import Replay
 from worldmodels.dreamer.returns import ReturnNormalizer, lambda_return
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_lambda_return_matches_the_recursion_by_hand():

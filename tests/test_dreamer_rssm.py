@@ -7,13 +7,7 @@ from worldmodels.dreamer.symlog import symexp, symlog
 
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny networks run fastest on one thread (and do not fight other processes for cores)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 TINY = WorldModelConfig(deter_size=16, stoch_size=4, classes=5, hidden=16, embed_size=8)

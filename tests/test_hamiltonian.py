@@ -8,13 +8,7 @@ from worldmodels.physics import hamiltonian as hm
 TINY = hm.Config(num_samples=256, hidden=16, batch_size=64, train_steps=80, noise=0.0, lr=1e-2)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """These models are tiny: one thread beats several that wait on each other."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_the_field_of_a_known_hamiltonian_is_the_analytic_one():

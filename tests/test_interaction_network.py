@@ -10,13 +10,7 @@ TINY = inet.Config(num_rollouts=16, steps=20, hidden=16, effect_size=8, batch_si
                    train_steps=100, lr=1e-2, event_fraction=0.0)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """These models are tiny: one thread beats several that wait on each other."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def close_scene(num_balls=4, seed=0):

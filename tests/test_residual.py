@@ -8,13 +8,7 @@ TINY = residual.Config(num_rollouts=8, steps=20, hidden=16, batch_size=64, train
                        lr=1e-2)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """These models are tiny: one thread beats several that wait on each other."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_without_drag_reality_is_the_engine():
