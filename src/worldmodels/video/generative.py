@@ -29,6 +29,7 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 
 from .. import checkpoints
+from ..devices import pick_device
 from . import metrics, predictor
 from .clips import make_clips
 
@@ -125,7 +126,7 @@ def train(cfg: Config = Config(), clips: Tensor | None = None,
     _check_config(cfg)
     p = cfg.predictor
     torch.manual_seed(cfg.seed)
-    device = predictor._device(p)
+    device = pick_device(p.device)
     if clips is None:
         clips = make_clips(p.num_clips, p.context, p.horizon, p.frame_size, "mixed", cfg.seed)
     predictor._check_clips(clips, p)

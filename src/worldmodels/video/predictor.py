@@ -22,6 +22,7 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 
 from .. import checkpoints
+from ..devices import pick_device
 from . import baselines, metrics
 from .clips import make_clips
 
@@ -111,7 +112,7 @@ def train(cfg: Config = Config(), clips: Tensor | None = None,
     """
     _check_config(cfg)
     torch.manual_seed(cfg.seed)
-    device = _device(cfg)
+    device = pick_device(cfg.device)
     if clips is None:
         clips = make_clips(cfg.num_clips, cfg.context, cfg.horizon, cfg.frame_size,
                            scene="mixed", seed=cfg.seed)
@@ -165,11 +166,6 @@ def load_pretrained(name: str = "video_predictor", device: str = "cpu") -> Video
     model = VideoPredictor(replace(Config(), **payload["config"])).to(device)
     model.load_state_dict(payload["state_dict"])
     return model.eval()
-
-
-def _device(cfg: Config) -> torch.device:
-    from ..devices import pick_device
-    return pick_device(cfg.device)
 
 
 def _check_config(cfg: Config) -> None:
