@@ -84,6 +84,33 @@ def test_clear_errors_on_bad_environments_and_configs():
         train(Config(env_steps=100, prefill=200), "Pendulum-v1", progress=False)
 
 
+@pytest.mark.parametrize("actor_grad", ["dynamics", "reinforce"])
+def test_imagination_step_trains_actor_and_critic_but_never_the_world_model(actor_grad):
+    from dataclasses import replace
+    from worldmodels.dreamer.agent import Dreamer
+    torch.manual_seed(0)
+    agent = Dreamer(3, 1, replace(Config.tiny(), actor_grad=actor_grad))
+    replay, rng = Replay(64, 3, 1), np.random.default_rng(0)
+    for i in range(64):
+        replay.add(rng.normal(size=3), rng.uniform(-1, 1, 1), -float(i % 5), 1.0, i % 32 == 0)
+    _, _, out = agent.world_model.loss(replay.sample(4, 8, rng))
+    start = {k: v.detach() for k, v in out["post"].items()}
+    before = {name: [p.clone() for p in getattr(agent, name).parameters()]
+              for name in ("world_model", "actor", "critic")}
+    metrics = agent.imagination_step(start)
+    moved = {name: any(not torch.equal(a, b) for a, b in zip(old, getattr(agent, name).parameters()))
+             for name, old in before.items()}
+    assert moved == {"world_model": False, "actor": True, "critic": True}
+    assert math.isfinite(metrics["actor_loss"]) and math.isfinite(metrics["critic_loss"])
+
+
+def test_bad_actor_gradient_is_named():
+    from dataclasses import replace
+    from worldmodels.dreamer.agent import Dreamer
+    with pytest.raises(ValueError, match="actor_grad"):
+        Dreamer(3, 1, replace(Config.tiny(), actor_grad="magic"))
+
+
 @pytest.mark.parametrize("name, bar", [("dreamer_pendulum", "return"), ("dreamer_cup", "success")])
 def test_shipped_agents_meet_their_bars(name, bar):
     """Held-out episodes (seeds the training and its evaluation never used)."""

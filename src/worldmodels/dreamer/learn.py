@@ -58,8 +58,10 @@ def train(cfg: Config, env_id: str, progress: bool = True) -> tuple[Dreamer, dic
     history["episode_step"], ["episode_return"], ["episode_success"]: every finished training
     episode (step count at its end); ["update_step"] and the update metrics every 10 updates;
     ["eval_return"], ["eval_success"]: cfg.eval_episodes final evaluation episodes;
-    ["wall_seconds"]: [time spent].
+    ["wall_seconds"]: [time spent]; ["updates"]: [gradient updates made].
     """
+    if not cfg.train_every > 0:
+        raise ValueError(f"cfg.train_every must be > 0 environment steps, got {cfg.train_every}")
     if cfg.prefill < cfg.seq_len or cfg.env_steps <= cfg.prefill:
         raise ValueError(f"need seq_len <= prefill < env_steps, got seq_len={cfg.seq_len}, "
                          f"prefill={cfg.prefill}, env_steps={cfg.env_steps}")
@@ -101,7 +103,7 @@ def train(cfg: Config, env_id: str, progress: bool = True) -> tuple[Dreamer, dic
     env.close()
     returns, successes = evaluate(agent, env_id, cfg.eval_episodes, seed=10_000 + cfg.seed)
     history["eval_return"], history["eval_success"] = returns, successes
-    history["wall_seconds"] = [time.perf_counter() - start_time]
+    history["wall_seconds"], history["updates"] = [time.perf_counter() - start_time], [updates]
     return agent, history
 
 

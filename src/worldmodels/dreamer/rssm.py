@@ -98,7 +98,9 @@ class RSSM(nn.Module):
     def _sample(self, logits: torch.Tensor) -> torch.Tensor:
         """One-hot samples (B, S*K) with straight-through gradients (Bengio et al. 2013)."""
         probs = logits.exp()                                               # (B, S, K)
-        index = torch.multinomial(probs.flatten(0, -2), 1).view(probs.shape[:-1])
+        # Gumbel-max: argmax(log p + Gumbel noise) is a draw from p, cheaper than multinomial.
+        gumbel = -torch.log(-torch.log(torch.rand_like(logits).clamp(min=1e-20)))
+        index = (logits.detach() + gumbel).argmax(-1)                     # (B, S)
         one_hot = F.one_hot(index, self.classes).to(probs.dtype)          # (B, S, K)
         return (one_hot + probs - probs.detach()).flatten(-2)             # (B, S*K)
 
