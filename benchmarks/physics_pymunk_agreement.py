@@ -58,8 +58,10 @@ def main() -> None:
     print(f"pymunk {pymunk.version}; a ball of radius 0.1 m dropped from 1 m, float64\n")
     error = flight_error()
     verdict = "PASS" if error <= FLIGHT_TARGET else "MISS"
-    print(f"free flight, 40 steps of 0.01 s: largest position difference {error:.2e} m  {verdict}\n")
-    print("apex of the first bounce; law = 0.1 + e^2 0.9 m; pymunk converged = within 1% of the law")
+    print(f"free flight, 40 steps of 0.01 s: largest position difference {error:.2e} m  "
+          f"{verdict}\n")
+    print("apex of the first bounce; law = 0.1 + e^2 0.9 m; "
+          "pymunk converged = within 1% of the law")
     print(f"{'e':>4} {'dt (s)':>7} {'law (m)':>8} {'ours (m)':>9} {'pymunk (m)':>11} "
           f"{'ours-law':>9} {'pymunk-law':>11} {'ours-pymunk':>12}  {'law':>4}  {'pymunk':>6}")
     judged = {e: 0 for e in RESTITUTIONS}
@@ -72,8 +74,9 @@ def main() -> None:
             if abs(pymunk_to_law) <= CONVERGED:
                 judged[e] += 1
                 pymunk_verdict = "PASS" if abs(to_pymunk) <= APEX_TARGET else "MISS"
-            print(f"{e:>4.1f} {dt:>7.4f} {law:>8.4f} {ours:>9.4f} {theirs:>11.4f} {to_law:>+9.2%} "
-                  f"{pymunk_to_law:>+11.2%} {to_pymunk:>+12.2%}  {law_verdict:>4}  {pymunk_verdict:>6}")
+            print(f"{e:>4.1f} {dt:>7.4f} {law:>8.4f} {ours:>9.4f} {theirs:>11.4f} "
+                  f"{to_law:>+9.2%} {pymunk_to_law:>+11.2%} {to_pymunk:>+12.2%}  "
+                  f"{law_verdict:>4}  {pymunk_verdict:>6}")
     for e, count in judged.items():
         if count == 0:
             print(f"MISS: for e = {e} pymunk never converged to 1%, so agreement was not judged")

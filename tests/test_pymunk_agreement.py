@@ -43,7 +43,8 @@ def test_soft_bounces_agree_where_pymunk_has_converged():
     state, params = state.repeat(2), params.repeat(2).replace(restitution=restitution)
     ours, theirs = both(state, params, steps=375)                         # 0.75 s: past the apex
     for b, e in enumerate(restitution[:, 0].tolist()):
-        apex = [pymunk_reality.first_apex(t.pos[b, :, 0, 1], t.vel[b, :, 0, 1]) for t in (ours, theirs)]
+        apex = [pymunk_reality.first_apex(t.pos[b, :, 0, 1], t.vel[b, :, 0, 1])
+                for t in (ours, theirs)]
         assert apex[1] == pytest.approx(0.1 + e ** 2 * 0.9, rel=0.01), "pymunk has not converged"
         assert apex[0] == pytest.approx(apex[1], rel=0.02)
 

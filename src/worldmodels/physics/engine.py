@@ -51,8 +51,7 @@ def step(state: State, action: Tensor | None, params: Params) -> State:
     # Contacts are searched for with the velocities after gravity: what the disks will do.
     contacts = find_contacts(pos, vel + kick[:, None], old_hand, hand_vel, params)
     bodies = Bodies(contacts, params)
-    vel, offset = solve_velocities(vel, kick, hand_vel, bodies, params)     # (B, N) each
-    moved = vel * dt + offset          # a bounce acts only after its time of impact
+    vel, moved = solve_velocities(vel, kick, hand_vel, bodies, params)      # (B, N) each
     pos = correct_positions(pos + moved, moved, as_complex(hand) - old_hand, bodies)
     pos, vel = torch.view_as_real(pos), torch.view_as_real(vel)             # (B, N, 2) each
     _check_finite(pos, vel, hand, params)

@@ -199,7 +199,7 @@ def _time_of_impact(gap: Tensor, start: Tensor, curve: Tensor) -> Tensor:
 
 
 def _impacts(v: Tensor, bodies: Bodies, kick_n: Tensor, resting: Tensor,
-             dt: float) -> tuple[Tensor, Tensor, Tensor]:
+             dt: float) -> tuple[Tensor, Tensor | None, Tensor]:
     """Bounce the contacts that close fast within the step: v (K,), offset (K,), impulse (C,).
 
     v: (K,) velocities after gravity's kick. Between contacts every body follows the free
@@ -208,8 +208,9 @@ def _impacts(v: Tensor, bodies: Bodies, kick_n: Tensor, resting: Tensor,
     closes at its time of impact t, the first root of gap(t) = 0, and there the normal speed
     vn(t) of that parabola becomes -e * vn(t) (Newton's restitution). The impulse changes the
     velocity by dv at time t, so the body moves dv (dt - t) further by the end of the step
-    rather than dv dt: `offset` collects the -dv t of every impulse, and the engine moves the
-    body by v dt + offset. The ball thus turns around at the floor, not wherever it was.
+    rather than dv dt: `offset` collects the -dv t of every impulse, and the body moves by
+    v dt + offset. The ball thus turns around at the floor, not wherever it was. offset is
+    None when nothing bounced, the common case, which then costs no more than a check.
 
     In each round every disk takes part in at most one collision, its earliest, solved as a
     two-body collision. Such a collision conserves momentum, and energy when e = 1, so a whole
@@ -219,23 +220,29 @@ def _impacts(v: Tensor, bodies: Bodies, kick_n: Tensor, resting: Tensor,
     c = bodies.contacts
     # Impulse per unit of approach speed for a full bounce, (1 + e) times the reduced mass.
     gain = (1 + c.restitution) / (bodies.inv_mass_a + bodies.inv_mass_b)    # (C,) kg
-    curve = kick_n / (2 * dt)         # (C,) m/s^2; half the relative normal acceleration
-    impulse = torch.zeros_like(kick_n)                                      # (C,) N s
-    offset = torch.zeros_like(v)                                            # (K,) complex, m
+    half_kick = kick_n / 2            # (C,) m/s
+    curve = half_kick / dt            # (C,) m/s^2; half the relative normal acceleration
+    impulse, offset = torch.zeros_like(kick_n), None                        # (C,) N s
+    gap = c.gap.clamp(min=0)          # (C,) m; what overlap there is, positions correct
     with torch.no_grad():
         # Ties in the time of impact (two contacts already touching, say) are broken by a
         # vanishing offset, so that every disk has exactly one earliest contact.
-        tie_break = torch.arange(len(kick_n), dtype=torch.float64, device=kick_n.device) * 1e-15
+        tie_break = torch.arange(len(gap), dtype=torch.float64, device=gap.device) * 1e-15
     for _ in range(IMPACT_ROUNDS):
-        # Where each contact's gap starts if today's velocities had held the whole step.
-        gap = (c.gap + bodies.relative(offset).real).clamp(min=0)           # (C,) m
-        start = bodies.relative(v).real - kick_n / 2                        # (C,) m/s at t = 0
-        toi = _time_of_impact(gap, start, curve)                            # (C,) s
+        end = bodies.relative(v).real      # (C,) m/s; the chord's normal speed over the step
+        start = end - half_kick            # (C,) m/s; the parabola's at t = 0 (at dt: end + half_kick)
+        with torch.no_grad():
+            # A contact the chord closes, gap + end dt < 0, is closed by the parabola too (it
+            # bends towards the contact, or not at all for two disks). Rebounds slower than
+            # `resting` are dropped (restitution 0), or a cup settling on the table would hop
+            # forever on the g*dt of speed it gains each step.
+            fastest = torch.minimum(start, end + half_kick)                 # (C,) m/s
+            closes = (start < 0) & (gap + end * dt < 0) & (c.restitution * fastest < -resting)
+            if not bool(closes.any()):
+                break
+        toi = _time_of_impact(gap, start, curve).clamp(max=dt)             # (C,) s
         vn = start + 2 * curve * toi                                        # (C,) m/s at impact
         with torch.no_grad():
-            # Rebounds slower than `resting` are dropped (restitution 0), or a cup settling
-            # on the table would hop forever on the g*dt of speed it gains each step.
-            closes = (start < 0) & (start * start >= 4 * curve * gap) & (toi <= dt)
             bounce = closes & (c.restitution * vn < -resting)
             if not bool(bounce.any()):
                 break
@@ -243,20 +250,23 @@ def _impacts(v: Tensor, bodies: Bodies, kick_n: Tensor, resting: Tensor,
             chosen = _first_per_body(order, bounce, bodies)
         push = torch.where(chosen, gain * -vn, 0.0)                         # (C,) N s
         v = bodies.apply(v, push)
-        offset = bodies.apply(offset, -push * toi)       # the impulse acts for dt - toi only
+        offset = bodies.apply(torch.zeros_like(v) if offset is None else offset,
+                              -push * toi)            # the impulse acts for dt - toi only
         impulse = impulse + push
+        # Where each gap starts if the velocities now had held for the whole step.
+        gap = (c.gap + bodies.relative(offset).real).clamp(min=0)
     return v, offset, impulse
 
 
 def solve_velocities(vel: Tensor, kick: Tensor, hand_vel: Tensor, bodies: Bodies,
                      params: Params) -> tuple[Tensor, Tensor]:
-    """The disks' velocities at the end of the step and their position offsets, (B, N) complex.
+    """The disks' velocities at the end of the step and how far they move in it, (B, N) complex.
 
     vel:      (B, N) complex velocities at the start of the step
     kick:     (B,) complex velocity that gravity adds this step
     hand_vel: (B,) complex velocity of the hand
-    Returns (vel, offset): the disks move by vel * dt + offset this step, where offset is
-    nonzero only for disks that bounced (see _impacts).
+    Returns (vel, moved): moved is vel * dt, less dv t for a disk whose velocity an impact
+    changed by dv at time t of the step (see _impacts).
 
     Three stages, as in Guendelman, Bridson & Fedkiw, "Nonconvex rigid bodies with stacking"
     (2003), who separate collisions from resting contact:
@@ -279,16 +289,16 @@ def solve_velocities(vel: Tensor, kick: Tensor, hand_vel: Tensor, bodies: Bodies
     resting = RESTING_FACTOR * dt * gravity * c.normal.imag.abs()           # (C,) m/s
 
     v, offset, impact = _impacts(v, bodies, kick_n, resting.detach(), dt)         # 2.
-    shift = bodies.relative(offset).real          # (C,) m the bounces add to the gaps
+    # (C,) m: a bounced body ends the step short of where v dt alone would take it.
+    shift = 0.0 if offset is None else bodies.relative(offset).real
 
     brake = -(c.gap.clamp(min=0) + shift) / dt                              # (C,) m/s  3.
     with torch.no_grad():
         closing = (c.gap + shift + bodies.relative(v).real * dt < 0).to(brake.dtype)
     m_eff = 1.0 / bodies.split_inverse_mass(closing)                        # (C,) kg
     v = _jacobi(v, bodies, m_eff, brake, params.substeps, friction_base=impact)
-    zero = torch.zeros_like(vel)
-    # Disks without contacts just fall.
-    return bodies.put(vel + kick[:, None], v), bodies.put(zero, offset)
+    vel = bodies.put(vel + kick[:, None], v)         # disks without contacts just fall
+    return vel, (vel * dt if offset is None else bodies.put(vel * dt, offset, add=True))
 
 
 def correct_positions(pos: Tensor, moved: Tensor, hand_moved: Tensor, bodies: Bodies) -> Tensor:
