@@ -8,10 +8,9 @@ collisions, each at its time of impact within the step (continuous collision: th
 travel to contact, bounce, and travel on for the rest of the step); then resting contact
 and friction by passes in which every contact of a group computes its impulse from the
 same velocities and all are applied at once (Jacobi), so a pass over the whole batch is a
-handful of tensor operations. Impulses are accumulated and
-clamped: a contact's total normal impulse stays >= 0 (contacts push, never pull) and its
-friction stays within +-mu times it (Coulomb's law). Friction only opposes sliding: disks
-never spin in this world.
+handful of tensor operations. Impulses are accumulated and clamped: a contact's total
+normal impulse stays >= 0 (contacts push, never pull) and its friction stays within +-mu
+times it (Coulomb's law). Friction only opposes sliding: disks never spin in this world.
 
 Vectors are complex numbers here: (x, y) is x + iy. For a unit normal n, multiplying a
 velocity by conj(n) rotates it into the contact's frame, normal component in the real part,
@@ -223,10 +222,10 @@ def _impacts(v: Tensor, bodies: Bodies, kick_n: Tensor, resting: Tensor,
     half_kick = kick_n / 2            # (C,) m/s
     curve = half_kick / dt            # (C,) m/s^2; half the relative normal acceleration
     impulse, offset = torch.zeros_like(kick_n), None                        # (C,) N s
-    gap = c.gap.clamp(min=0)          # (C,) m; what overlap there is, positions correct
+    gap = c.gap.clamp(min=0)          # (C,) m; overlaps are left to correct_positions
     with torch.no_grad():
         # Ties in the time of impact (two contacts already touching, say) are broken by a
-        # vanishing offset, so that every disk has exactly one earliest contact.
+        # vanishing amount, so that every disk has exactly one earliest contact.
         tie_break = torch.arange(len(gap), dtype=torch.float64, device=gap.device) * 1e-15
     for _ in range(IMPACT_ROUNDS):
         end = bodies.relative(v).real      # (C,) m/s; the chord's normal speed over the step
