@@ -7,9 +7,13 @@ velocities, the scheme of most game engines:
 
   1. the hand moves with the action (it is kinematic: nothing pushes it back);
   2. contacts are found: what each disk touches or will touch within the step (contacts.py);
-  3. impulses bounce fast impacts, gravity changes every velocity, and further impulses keep
-     contacts from closing and apply friction (solver.py);
+  3. gravity changes every velocity, impulses bounce fast impacts at their time of impact
+     within the step, and further impulses keep contacts from closing and apply friction
+     (solver.py);
   4. positions move with the new velocities:            x <- x + v dt
+     except that a bounce at time t of the step changes the velocity by dv only from t on,
+     so a bounced disk moves dv t less:                  x <- x + v dt - dv t
+     (it turns around at the floor, not wherever it was when the step began);
   5. a positional correction removes what overlap remains, so resting bodies never sink.
 
 Disks slide but do not spin: friction only slows the relative sliding of two surfaces, and
@@ -47,8 +51,8 @@ def step(state: State, action: Tensor | None, params: Params) -> State:
     # Contacts are searched for with the velocities after gravity: what the disks will do.
     contacts = find_contacts(pos, vel + kick[:, None], old_hand, hand_vel, params)
     bodies = Bodies(contacts, params)
-    vel = solve_velocities(vel, kick, hand_vel, bodies, params)             # (B, N)
-    pos = correct_positions(pos + vel * dt, vel * dt, as_complex(hand) - old_hand, bodies)
+    vel, moved = solve_velocities(vel, kick, hand_vel, bodies, params)      # (B, N) each
+    pos = correct_positions(pos + moved, moved, as_complex(hand) - old_hand, bodies)
     pos, vel = torch.view_as_real(pos), torch.view_as_real(vel)             # (B, N, 2) each
     _check_finite(pos, vel, hand, params)
     return State(pos=pos, vel=vel, hand=hand)

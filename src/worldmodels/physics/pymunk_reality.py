@@ -5,7 +5,7 @@ Shapes: B worlds, N disks, T time steps.
 Part 2 fits our engine to trajectories of another engine, whose code it cannot see into, to
 measure a sim-to-real gap without a laboratory. pymunk wraps Chipmunk2D, a widely used C
 engine; its disks, floor, walls and table are built here with the same sizes, masses,
-coefficients and time step as ours. Three differences remain, on purpose, as they would with
+coefficients and time step as ours. Four differences remain, on purpose, as they would with
 real objects:
 
 - combination rules: Chipmunk multiplies two shapes' restitutions (and frictions), our engine
@@ -16,7 +16,14 @@ real objects:
   then adds gravity, x' = x + v dt, v' = v + g dt. Ours adds gravity first. Both are
   semi-implicit Euler, half a step out of phase: handing Chipmunk the velocity v0 + g dt
   makes the two produce the same positions in free flight, and its velocities run one kick
-  of gravity ahead of ours, which `simulate` subtracts when it reports them.
+  of gravity ahead of ours, which `simulate` subtracts when it reports them;
+- the moment of a bounce: ours bounces at the time of impact within the step, with the
+  speed the ball has there, so its apex follows the law of restitution, 0.1 + e^2 (h - 0.1)
+  m for a drop from h, to a fraction of a millimetre at any time step. Chipmunk applies
+  restitution to the velocity of the whole step and resolves the overlap gradually, so its
+  soft bounces (small e) miss that apex by several percent at dt = 0.01 -- low or high,
+  depending on where in a step the ball lands -- and converge to it as dt shrinks
+  (benchmarks/physics_pymunk_agreement.py).
 
 Disks never spin in our engine, so pymunk's bodies get infinite moment of inertia.
 """

@@ -4,12 +4,13 @@ Shapes: B worlds, N disks, C contacts, K bodies that take part in a contact (see
 
 The solver works on velocities, as most game engines do (Catto, "Iterative Dynamics with
 Temporal Coherence", GDC 2005). Impacts are solved first, in rounds of exact two-body
-collisions; then resting contact and friction by passes in which every contact of a group
-computes its impulse from the same velocities and all are applied at once (Jacobi), so a
-pass over the whole batch is a handful of tensor operations. Impulses are accumulated and
-clamped: a contact's total normal impulse stays >= 0 (contacts push, never pull) and its
-friction stays within +-mu times it (Coulomb's law). Friction only opposes sliding: disks
-never spin in this world.
+collisions, each at its time of impact within the step (continuous collision: the bodies
+travel to contact, bounce, and travel on for the rest of the step); then resting contact
+and friction by passes in which every contact of a group computes its impulse from the
+same velocities and all are applied at once (Jacobi), so a pass over the whole batch is a
+handful of tensor operations. Impulses are accumulated and clamped: a contact's total
+normal impulse stays >= 0 (contacts push, never pull) and its friction stays within +-mu
+times it (Coulomb's law). Friction only opposes sliding: disks never spin in this world.
 
 Vectors are complex numbers here: (x, y) is x + iy. For a unit normal n, multiplying a
 velocity by conj(n) rotates it into the contact's frame, normal component in the real part,
@@ -23,7 +24,7 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 
-from .contacts import Contacts
+from .contacts import TINY, Contacts
 from .state import Params
 
 RESTING_FACTOR = 2.0    # rebounds slower than this times g*dt*|n_y| are dropped
@@ -183,83 +184,120 @@ def _first_per_body(toi: Tensor, bounce: Tensor, bodies: Bodies) -> Tensor:
     return bounce & (toi == earliest.index_select(0, c.a)) & first_for_b
 
 
+def _time_of_impact(gap: Tensor, start: Tensor, curve: Tensor) -> Tensor:
+    """(C,) s: the first root of gap + start * t + curve * t^2 = 0, for approaching contacts.
+
+    gap >= 0 (m), start < 0 (m/s) where it matters, curve (m/s^2). The form 2c / (-b + sqrt(d))
+    loses no digits when curve is ~0 (disk-disk contacts, where it is exactly 0). Where the
+    contact does not approach (start >= 0) or never closes (d < 0) the value is meaningless
+    but finite, and masked by the caller.
+    """
+    disc = start * start - 4 * curve * gap                                  # (C,) m^2/s^2
+    q = 0.5 * (disc.clamp(min=TINY).sqrt() - start)                         # (C,) m/s
+    return gap / torch.where(start < 0, q, 1.0)
+
+
 def _impacts(v: Tensor, bodies: Bodies, kick_n: Tensor, resting: Tensor,
-             dt: float) -> tuple[Tensor, Tensor, Tensor]:
-    """Bounce the contacts that close fast within the step: v (K,), impulse (C,), bounced (C,).
+             dt: float) -> tuple[Tensor, Tensor | None, Tensor]:
+    """Bounce the contacts that close fast within the step: v (K,), offset (K,), impulse (C,).
+
+    v: (K,) velocities after gravity's kick. Between contacts every body follows the free
+    parabola that semi-implicit Euler samples exactly: its positions are x(t) = x0 + v t +
+    kick t (t - dt) / (2 dt) for 0 <= t <= dt, with v the velocity after the kick. A contact
+    closes at its time of impact t, the first root of gap(t) = 0, and there the normal speed
+    vn(t) of that parabola becomes -e * vn(t) (Newton's restitution). The impulse changes the
+    velocity by dv at time t, so the body moves dv (dt - t) further by the end of the step
+    rather than dv dt: `offset` collects the -dv t of every impulse, and the body moves by
+    v dt + offset. The ball thus turns around at the floor, not wherever it was. offset is
+    None when nothing bounced, the common case, which then costs no more than a check.
 
     In each round every disk takes part in at most one collision, its earliest, solved as a
-    two-body collision with Newton's restitution: the normal speed vn becomes -e * vn. Such
-    a collision conserves momentum, and energy when e = 1, so a whole round does too. Later
-    rounds catch what earlier ones set off: a ball that bounces off the floor into a second
-    ball within the step bounces off that one too, instead of being stopped by it.
+    two-body collision. Such a collision conserves momentum, and energy when e = 1, so a whole
+    round does too. Later rounds catch what earlier ones set off: a ball that bounces off the
+    floor into a second ball within the step bounces off that one too.
     """
     c = bodies.contacts
     # Impulse per unit of approach speed for a full bounce, (1 + e) times the reduced mass.
     gain = (1 + c.restitution) / (bodies.inv_mass_a + bodies.inv_mass_b)    # (C,) kg
-    impulse = torch.zeros_like(kick_n)                                      # (C,) N s
-    bounced = torch.zeros(len(kick_n), dtype=torch.bool, device=kick_n.device)
+    half_kick = kick_n / 2            # (C,) m/s
+    curve = half_kick / dt            # (C,) m/s^2; half the relative normal acceleration
+    impulse, offset = torch.zeros_like(kick_n), None                        # (C,) N s
+    gap = c.gap.clamp(min=0)          # (C,) m; overlaps are left to correct_positions
     with torch.no_grad():
-        closes = -c.gap / dt - kick_n      # (C,) m/s; vn below this closes the gap this step
-        resting = -resting                 # (C,) m/s; e * vn below this rebounds fast enough
-        gap = c.gap.clamp(min=0).double()
         # Ties in the time of impact (two contacts already touching, say) are broken by a
-        # vanishing offset, so that every disk has exactly one earliest contact.
-        tie_break = torch.arange(len(gap), dtype=gap.dtype, device=gap.device) * 1e-15
+        # vanishing amount, so that every disk has exactly one earliest contact.
+        tie_break = torch.arange(len(gap), dtype=torch.float64, device=gap.device) * 1e-15
     for _ in range(IMPACT_ROUNDS):
-        vn = bodies.relative(v).real                                        # (C,) m/s
+        end = bodies.relative(v).real      # (C,) m/s; the chord's normal speed over the step
+        start = end - half_kick            # (C,) m/s; the parabola's at t = 0 (at dt: end + half_kick)
         with torch.no_grad():
-            # Rebounds slower than `resting` are dropped (restitution 0), or a cup settling
-            # on the table would hop forever on the g*dt of speed it gains each step.
-            bounce = (vn < closes) & (c.restitution * vn < resting)
+            # A contact the chord closes, gap + end dt < 0, is closed by the parabola too (it
+            # bends towards the contact, or not at all for two disks). Rebounds slower than
+            # `resting` are dropped (restitution 0), or a cup settling on the table would hop
+            # forever on the g*dt of speed it gains each step.
+            fastest = torch.minimum(start, end + half_kick)                 # (C,) m/s
+            closes = (start < 0) & (gap + end * dt < 0) & (c.restitution * fastest < -resting)
+            if not bool(closes.any()):
+                break
+        toi = _time_of_impact(gap, start, curve).clamp(max=dt)             # (C,) s
+        vn = start + 2 * curve * toi                                        # (C,) m/s at impact
+        with torch.no_grad():
+            bounce = closes & (c.restitution * vn < -resting)
             if not bool(bounce.any()):
                 break
-            toi = torch.where(bounce, gap / -vn.double() + tie_break, float("inf"))  # (C,) s
-            chosen = _first_per_body(toi, bounce, bodies)
+            order = torch.where(bounce, toi.double() + tie_break, float("inf"))  # (C,) s
+            chosen = _first_per_body(order, bounce, bodies)
         push = torch.where(chosen, gain * -vn, 0.0)                         # (C,) N s
         v = bodies.apply(v, push)
+        offset = bodies.apply(torch.zeros_like(v) if offset is None else offset,
+                              -push * toi)            # the impulse acts for dt - toi only
         impulse = impulse + push
-        bounced = bounced | chosen
-    return v, impulse, bounced
+        # Where each gap starts if the velocities now had held for the whole step.
+        gap = (c.gap + bodies.relative(offset).real).clamp(min=0)
+    return v, offset, impulse
 
 
 def solve_velocities(vel: Tensor, kick: Tensor, hand_vel: Tensor, bodies: Bodies,
-                     params: Params) -> Tensor:
-    """The disks' velocities (B, N) complex at the end of the step, contacts and gravity included.
+                     params: Params) -> tuple[Tensor, Tensor]:
+    """The disks' velocities at the end of the step and how far they move in it, (B, N) complex.
 
     vel:      (B, N) complex velocities at the start of the step
     kick:     (B,) complex velocity that gravity adds this step
     hand_vel: (B,) complex velocity of the hand
+    Returns (vel, moved): moved is vel * dt, less dv t for a disk whose velocity an impact
+    changed by dv at time t of the step (see _impacts).
 
     Three stages, as in Guendelman, Bridson & Fedkiw, "Nonconvex rigid bodies with stacking"
     (2003), who separate collisions from resting contact:
-      1. impacts: contacts that close fast within the step bounce (see _impacts);
-      2. gravity;
+      1. gravity;
+      2. impacts: contacts that close fast within the step bounce at their time of impact,
+         on the parabola that semi-implicit Euler follows (see _impacts);
       3. resting contact and friction: no contact may close faster than its gap allows in
          one step ("speculative" contacts: a body that is still apart brakes to touching).
-    Bouncing before gravity, and not letting gravity pull a just-bounced ball back into the
-    floor, makes elastic bounces exact for the shadow energy E - dt/2 * sum(m g v_y) that
-    semi-implicit Euler conserves in free flight, so elastic balls return to the same height
-    at any dt. Reflecting the velocity after gravity would gain about m g |v| dt per bounce.
+    Bouncing at the time of impact, with the speed the body has there, makes a bounce exact
+    for the parabola: an elastic ball keeps the shadow energy E - dt/2 * sum(m g v_y) that
+    semi-implicit Euler conserves in free flight, and an inelastic one loses (1 - e^2) of its
+    normal kinetic energy at the floor itself, as the law of restitution says.
     """
     c, dt = bodies.contacts, params.dt
-    v = bodies.gather(vel, hand_vel)                                        # (K,) complex
+    v = bodies.gather(vel + kick[:, None], hand_vel)                        # (K,) complex  1.
     body_kick = bodies.gather(kick[:, None].expand_as(vel))                 # (K,) disks only
     kick_n = bodies.relative(body_kick).real                                # (C,) m/s
     # Gravity alone makes a resting contact close at up to g*dt*|n_y| in a step.
     gravity = params.gravity.index_select(0, c.world)                       # (C,) m/s^2
     resting = RESTING_FACTOR * dt * gravity * c.normal.imag.abs()           # (C,) m/s
 
-    v, impact, bounced = _impacts(v, bodies, kick_n, resting.detach(), dt)         # 1.
-    own = bodies.inv_mass_a + bodies.inv_mass_b                                    # (C,) 1/kg
-    hold = torch.where(bounced, (-kick_n).clamp(min=0) / own, 0.0)                 # (C,) N s
-    v = bodies.apply(v + body_kick, hold)                                          # 2.
+    v, offset, impact = _impacts(v, bodies, kick_n, resting.detach(), dt)         # 2.
+    # (C,) m: a bounced body ends the step short of where v dt alone would take it.
+    shift = 0.0 if offset is None else bodies.relative(offset).real
 
-    brake = -c.gap.clamp(min=0) / dt                                        # (C,) m/s  3.
+    brake = -(c.gap.clamp(min=0) + shift) / dt                              # (C,) m/s  3.
     with torch.no_grad():
-        closing = (c.gap + bodies.relative(v).real * dt < 0).to(brake.dtype)
+        closing = (c.gap + shift + bodies.relative(v).real * dt < 0).to(brake.dtype)
     m_eff = 1.0 / bodies.split_inverse_mass(closing)                        # (C,) kg
-    v = _jacobi(v, bodies, m_eff, brake, params.substeps, friction_base=impact + hold)
-    return bodies.put(vel + kick[:, None], v)        # disks without contacts just fall
+    v = _jacobi(v, bodies, m_eff, brake, params.substeps, friction_base=impact)
+    vel = bodies.put(vel + kick[:, None], v)         # disks without contacts just fall
+    return vel, (vel * dt if offset is None else bodies.put(vel * dt, offset, add=True))
 
 
 def correct_positions(pos: Tensor, moved: Tensor, hand_moved: Tensor, bodies: Bodies) -> Tensor:
