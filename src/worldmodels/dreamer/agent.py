@@ -34,7 +34,7 @@ ACTOR_GRADS = ("dynamics", "reinforce")
 class Config:
     env_steps: int = 10_000          # real environment steps in total
     prefill: int = 1_000             # steps of uniformly random actions before learning starts
-    train_every: float = 1.5         # environment steps per gradient update; may be fractional
+    train_every: float = 1.0         # environment steps per gradient update; may be fractional
     action_repeat: int = 2           # environment steps each chosen action is held for
     batch_size: int = 16             # B: sequences per world-model batch
     seq_len: int = 16                # L: steps per sequence
