@@ -65,6 +65,15 @@ def train(cfg: Config, env_id: str, progress: bool = True) -> tuple[Dreamer, dic
     if cfg.prefill < cfg.seq_len or cfg.env_steps <= cfg.prefill:
         raise ValueError(f"need seq_len <= prefill < env_steps, got seq_len={cfg.seq_len}, "
                          f"prefill={cfg.prefill}, env_steps={cfg.env_steps}")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # networks this small run fastest on one thread
+    try:
+        return _train(cfg, env_id, progress)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(cfg: Config, env_id: str, progress: bool) -> tuple[Dreamer, dict]:
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     env = make_env(env_id, cfg.seed)
@@ -140,17 +149,20 @@ def evaluate(agent: Dreamer, env_id: str, episodes: int = 10, seed: int = 10_000
              ) -> tuple[list[float], list[bool]]:
     """Run `episodes` episodes with the actor's mean action; returns (returns, successes).
 
-    Episode i starts from env.reset(seed=seed + i). Success is info["is_success"] at the
-    episode's end (False for environments that do not report it).
+    Episode i starts from env.reset(seed=seed + i), and `seed` also seeds the latents the model
+    samples, so the result is reproducible. Success is info["is_success"] at the episode's end
+    (False for environments that do not report it).
     """
     if not (isinstance(episodes, int) and episodes >= 1):
         raise ValueError(f"episodes must be an int >= 1, got {episodes!r}")
     env = make_env(env_id, seed)
     returns, successes = [], []
-    for episode in range(episodes):
-        total, success, _ = _episode(agent, env, seed + episode)
-        returns.append(total)
-        successes.append(success)
+    with torch.random.fork_rng():  # the model samples its latents: seed them, leave ours alone
+        torch.manual_seed(seed)
+        for episode in range(episodes):
+            total, success, _ = _episode(agent, env, seed + episode)
+            returns.append(total)
+            successes.append(success)
     env.close()
     return returns, successes
 
