@@ -130,7 +130,7 @@ class Dreamer(nn.Module):
         nn.utils.clip_grad_norm_(self.world_model.parameters(), self.cfg.model.grad_clip)
         self.wm_opt.step()
         # Imagination starts from a random subset of the batch's posterior states: neighbours
-        # in a sequence start nearly the same futures, and half the starts halve the cost.
+        # in a sequence start nearly the same futures, and fewer starts cost less.
         pick = torch.randperm(len(out["post"]["deter"]))[:self.cfg.starts]
         start = {k: v[pick].detach() for k, v in out["post"].items()}      # N states
         metrics.update(self.imagination_step(start))
@@ -144,15 +144,17 @@ class Dreamer(nn.Module):
         # actor learns from this loss: their own weights are frozen while it is built.
         wm.requires_grad_(False)
         self.critic.requires_grad_(False)
-        with torch.set_grad_enabled(backprop):
-            traj = wm.rssm.imagine(start, lambda f: self.actor(f)[0], cfg.horizon)
-            feats = traj["features"]                                        # (N, H+1, F)
-            reward = symexp(wm.reward_head(feats[:, 1:]).squeeze(-1))       # (N, H)
-            cont = torch.sigmoid(wm.cont_head(feats[:, 1:]).squeeze(-1))    # (N, H)
-            values = self.value(feats)                                      # (N, H+1)
-            returns = lambda_return(reward, values, cont, cfg.gamma, cfg.lam)  # (N, H)
-        wm.requires_grad_(True)
-        self.critic.requires_grad_(True)
+        try:
+            with torch.set_grad_enabled(backprop):
+                traj = wm.rssm.imagine(start, lambda f: self.actor(f)[0], cfg.horizon)
+                feats = traj["features"]                                    # (N, H+1, F)
+                reward = symexp(wm.reward_head(feats[:, 1:]).squeeze(-1))   # (N, H)
+                cont = torch.sigmoid(wm.cont_head(feats[:, 1:]).squeeze(-1))  # (N, H)
+                values = self.value(feats)                                  # (N, H+1)
+                returns = lambda_return(reward, values, cont, cfg.gamma, cfg.lam)  # (N, H)
+        finally:  # an error inside must not leave the model frozen
+            wm.requires_grad_(True)
+            self.critic.requires_grad_(True)
         # A trajectory that the model thinks has ended counts less from then on.
         weight = torch.cumprod(torch.cat([torch.ones_like(cont[:, :1]), cont[:, :-1]], 1),
                                1).detach()                                  # (N, H)
@@ -185,7 +187,8 @@ class Dreamer(nn.Module):
         self._update_slow_critic()
         return {"actor_loss": actor_loss.item(), "critic_loss": critic_loss.item(),
                 "imagined_return": returns.mean().item(), "return_scale": scale,
-                "mean_abs_action": traj["actions"].abs().mean().item(), "entropy": entropy.mean().item()}
+                "mean_abs_action": traj["actions"].abs().mean().item(),
+                "entropy": entropy.mean().item()}
 
     @torch.no_grad()
     def _update_slow_critic(self) -> None:

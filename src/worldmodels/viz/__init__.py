@@ -233,6 +233,17 @@ def roads_map() -> plt.Figure:
     return fig
 
 
+def html_table(header: list[str], rows: list[list], style: str = ""):
+    """Rows of formatted values as an HTML table, which notebooks and the website both render
+    (the book renders a cell's Markdown output as CommonMark, which has no tables)."""
+    from IPython.display import HTML
+
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>" for row in rows)
+    styled = f' style="{style}"' if style else ""
+    return HTML(f"<table{styled}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
 # Each road's own figures, as submodules: `viz.physics`, `viz.video`, ...
 # (imported last: they use this module's helpers)
 from . import dreamer, dreamer_agent, learned_physics, physics, video, video_checks  # noqa: E402

@@ -75,13 +75,3 @@ def learning_curves(runs: dict, title: str, ylabel: str = "episode return",
     ax.set_title(title)
     fig.tight_layout()
     return fig
-
-
-
-def results_table(header: list[str], rows: list[list]):
-    """Rows of formatted values as an HTML table: notebooks and the website both render it."""
-    from IPython.display import HTML
-
-    head = "".join(f"<th>{h}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>" for row in rows)
-    return HTML(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")

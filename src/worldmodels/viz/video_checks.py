@@ -74,9 +74,8 @@ def check_bars(rates: dict, title: str = "Which clips pass which check"):
 def table_html(table: dict):
     """`plausibility.compare`'s table (rows of {column: value}) as an HTML table for notebooks:
     check pass rates in %, other columns as numbers."""
-    from IPython.display import HTML
-
     from ..video.plausibility import CHECKS
+    from . import html_table
 
     columns = list(next(iter(table.values())))
 
@@ -87,8 +86,5 @@ def table_html(table: dict):
             return "∞"
         return f"{value:.0%}" if column in CHECKS or column == "plausible" else f"{value:.2f}"
 
-    head = "".join(f"<th>{c}</th>" for c in columns)
-    rows = "".join(f"<tr><td>{name}</td>" + "".join(f"<td>{cell(c, row[c])}</td>" for c in columns)
-                   + "</tr>" for name, row in table.items())
-    return HTML(f"<table style=\"font-size: 0.8em\"><thead><tr><th>clips</th>{head}</tr></thead>"
-                f"<tbody>{rows}</tbody></table>")
+    rows = [[name] + [cell(c, row[c]) for c in columns] for name, row in table.items()]
+    return html_table(["clips"] + columns, rows, style="font-size: 0.8em")
