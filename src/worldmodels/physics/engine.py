@@ -146,8 +146,13 @@ def _check_finite(pos: Tensor, vel: Tensor, hand: Tensor, params: Params) -> Non
     with torch.no_grad():
         # NaN or inf anywhere in pos or hand turns the sum into NaN, which fails the comparison.
         worst = vel.abs().amax() + 0.0 * (pos.sum() + hand.sum())
-        if not bool(worst <= MAX_SPEED):
-            raise SimulationDiverged(
-                f"the simulation diverged (largest speed {float(worst):.3g} m/s, limit "
-                f"{MAX_SPEED:g}); try a smaller params.dt (now {params.dt:g} s) or more "
-                f"params.substeps (now {params.substeps})")
+    _check_speed(float(worst), params)
+
+
+def _check_speed(worst: float, params: Params) -> None:
+    """Raise SimulationDiverged unless the largest speed component `worst` (m/s) is sane."""
+    if not worst <= MAX_SPEED:   # also true for NaN
+        raise SimulationDiverged(
+            f"the simulation diverged (largest speed {worst:.3g} m/s, limit "
+            f"{MAX_SPEED:g}); try a smaller params.dt (now {params.dt:g} s) or more "
+            f"params.substeps (now {params.substeps})")

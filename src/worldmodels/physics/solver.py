@@ -173,15 +173,24 @@ def _jacobi(v: Tensor, bodies: Bodies, m_eff: Tensor, target: Tensor, passes: in
 def _first_per_body(toi: Tensor, bounce: Tensor, bodies: Bodies) -> Tensor:
     """(C,) bool: the bouncing contacts that come first, by time of impact, for both bodies.
 
-    toi: (C,) distinct times of impact (float64, inf where not bouncing). No disk is in two
+    toi: (C,) times of impact. Ties (two contacts already touching, say) go to the contact
+    listed first, so every disk has exactly one earliest contact, whatever else is in the
+    batch: the order within a world does not depend on the other worlds. No disk is in two
     chosen contacts, so each chosen contact is solved exactly as a collision of two bodies;
     the hand and the static world, which nothing moves, may be in any number of them.
     """
-    c = bodies.contacts
-    earliest = toi.new_full(bodies.inv_mass.shape, float("inf"))
-    earliest = earliest.scatter_reduce(0, c.a, toi, "amin").scatter_reduce(0, c.b, toi, "amin")
-    first_for_b = (toi == earliest.index_select(0, c.b)) | bodies.unmovable_b
-    return bounce & (toi == earliest.index_select(0, c.a)) & first_for_b
+    c, rows = bodies.contacts, len(bodies.inv_mass)
+    key = torch.where(bounce, toi, float("inf"))                             # (C,) s
+    earliest = key.new_full((rows,), float("inf"))
+    earliest = earliest.scatter_reduce(0, c.a, key, "amin").scatter_reduce(0, c.b, key, "amin")
+    # Among each body's contacts at its earliest time, the first listed wins.
+    index = torch.arange(len(key), device=key.device)                       # (C,)
+    first = index.new_full((rows,), len(key))
+    for side in (c.a, c.b):
+        tied = key == earliest.index_select(0, side)
+        first = first.scatter_reduce(0, side, torch.where(tied, index, len(key)), "amin")
+    first_for_b = (first.index_select(0, c.b) == index) | bodies.unmovable_b
+    return bounce & (first.index_select(0, c.a) == index) & first_for_b
 
 
 def _time_of_impact(gap: Tensor, start: Tensor, curve: Tensor) -> Tensor:
@@ -223,10 +232,6 @@ def _impacts(v: Tensor, bodies: Bodies, kick_n: Tensor, resting: Tensor,
     curve = half_kick / dt            # (C,) m/s^2; half the relative normal acceleration
     impulse, offset = torch.zeros_like(kick_n), None                        # (C,) N s
     gap = c.gap.clamp(min=0)          # (C,) m; overlaps are left to correct_positions
-    with torch.no_grad():
-        # Ties in the time of impact (two contacts already touching, say) are broken by a
-        # vanishing amount, so that every disk has exactly one earliest contact.
-        tie_break = torch.arange(len(gap), dtype=torch.float64, device=gap.device) * 1e-15
     for _ in range(IMPACT_ROUNDS):
         end = bodies.relative(v).real      # (C,) m/s; the chord's normal speed over the step
         start = end - half_kick            # (C,) m/s; the parabola's at t = 0 (at dt: end + half_kick)
@@ -245,8 +250,7 @@ def _impacts(v: Tensor, bodies: Bodies, kick_n: Tensor, resting: Tensor,
             bounce = closes & (c.restitution * vn < -resting)
             if not bool(bounce.any()):
                 break
-            order = torch.where(bounce, toi.double() + tie_break, float("inf"))  # (C,) s
-            chosen = _first_per_body(order, bounce, bodies)
+            chosen = _first_per_body(toi, bounce, bodies)
         push = torch.where(chosen, gain * -vn, 0.0)                         # (C,) N s
         v = bodies.apply(v, push)
         offset = bodies.apply(torch.zeros_like(v) if offset is None else offset,

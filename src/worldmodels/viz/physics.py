@@ -90,13 +90,20 @@ def bounce_heights(times, height, law_times, law_height, title: str) -> plt.Figu
     return fig
 
 
-def throughput(batch_sizes, body_steps_per_s, title: str) -> plt.Figure:
-    """Simulated body-steps per second of wall-clock time against the number of worlds."""
+def throughput(batch_sizes, body_steps_per_s: dict, title: str) -> plt.Figure:
+    """Simulated body-steps per second of wall-clock time against the number of worlds.
+
+    body_steps_per_s: {engine name: rates, one per batch size}; the first is drawn in the
+    Physicist's colour, the others in grey with other markers.
+    """
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
-    ax.loglog(_np(batch_sizes), _np(body_steps_per_s), "o-", color=ROAD_COLORS["physicist"])
+    styles = [("o-", ROAD_COLORS["physicist"]), ("s--", "0.35"), ("^:", "0.6")]
+    for (name, rates), (style, color) in zip(body_steps_per_s.items(), styles):
+        ax.loglog(_np(batch_sizes), _np(rates), style, color=color, label=name)
     ax.set(xlabel="worlds stepped at once (batch size)", ylabel="body-steps per second",
            title=title)
     ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="upper left", frameon=False)
     fig.tight_layout()
     return fig
 
