@@ -96,3 +96,9 @@ def test_bad_input_and_divergence_raise_as_in_pytorch():
     fast = State(state.pos, torch.full_like(state.vel, 5e3), state.hand)
     with pytest.raises(SimulationDiverged, match="dt"):
         native.step(fast, None, params)
+    big, big_params = state.repeat(600), params.repeat(600)            # several slices
+    for name in ("pos", "hand"):
+        poisoned = State(big.pos.clone(), big.vel, big.hand.clone())
+        getattr(poisoned, name)[700, ..., 0] = float("nan")         # in the second slice
+        with pytest.raises(SimulationDiverged):
+            native.step(poisoned, None, big_params)

@@ -222,7 +222,8 @@ static int impacts(vec *v, vec *offset, Contact *c, int C, int K, real dt, int *
    clamped to Coulomb's cone (_jacobi). */
 static void jacobi(vec *v, Contact *c, const int *groups, int passes) {
     for (int i = 0; i < groups[2]; i++) c[i].normal = c[i].friction = 0;
-    for (int pass = 0; pass < passes; pass++)
+    for (int pass = 0; pass < passes; pass++) {
+        int pushed = 0;
         for (int g = 0; g < 2; g++) {
             for (int i = groups[g]; i < groups[g + 1]; i++) {
                 real normal = maxr(c[i].normal + c[i].m_eff * (c[i].target - rel_n(v, &c[i])), 0);
@@ -232,20 +233,28 @@ static void jacobi(vec *v, Contact *c, const int *groups, int passes) {
                 c[i].normal = normal; c[i].friction = friction;
             }
             for (int i = groups[g]; i < groups[g + 1]; i++)
-                if (c[i].push != 0 || c[i].push_t != 0) apply(v, &c[i], c[i].push, c[i].push_t);
+                if (c[i].push != 0 || c[i].push_t != 0) {
+                    apply(v, &c[i], c[i].push, c[i].push_t);
+                    pushed = 1;
+                }
         }
+        if (!pushed) break;   /* nothing moved: every later pass would repeat this one */
+    }
 }
 
 /* Push overlapping bodies apart along their normals; moves positions only (correct_positions).
    `moved` holds each body's displacement this step. */
 static void correct_positions(vec *correction, const vec *moved, Contact *c, const int *groups,
                               int K, int *count) {
+    int overlaps = 0;
+    for (int k = 0; k < K; k++) correction[k] = (vec){0, 0};
     for (int i = 0; i < groups[2]; i++) {
         c[i].target = c[i].gap + rel_n(moved, &c[i]);       /* the gap after the step */
         c[i].push = c[i].target < 0;
+        overlaps |= c[i].target < 0;
     }
+    if (!overlaps) return;    /* every push below would be zero */
     for (int g = 0; g < 2; g++) split_inverse_mass(c, groups[g], groups[g + 1], count);
-    for (int k = 0; k < K; k++) correction[k] = (vec){0, 0};
     for (int pass = 0; pass < POSITION_PASSES; pass++)
         for (int g = 0; g < 2; g++) {
             for (int i = groups[g]; i < groups[g + 1]; i++)
@@ -265,7 +274,7 @@ typedef struct {
     int *first, *count;                         /* (K,) */
 } Scratch;
 
-static void step_world(int N, const Settings *s, const real (*boxes)[4], const int *kind,
+static real step_world(int N, const Settings *s, const real (*boxes)[4], const int *kind,
                        int num_boxes,
                        const vec *pos, const vec *vel, const vec *hand, const vec *action,
                        const real *mass, const real *radius, const real *e, const real *mu,
@@ -333,28 +342,24 @@ static void step_world(int N, const Settings *s, const real (*boxes)[4], const i
 
     /* 5. What overlap remains is removed from the positions. */
     correct_positions(offset, moved, c, groups, K, w->count);      /* offset reused: corrections */
+    /* The largest speed component, made NaN by any number that is not finite (x - x is 0 for
+       a finite x, NaN otherwise): what engine._check_finite tests. */
+    real worst = 0, nan_if_not_finite = (new_hand.x - new_hand.x) + (new_hand.y - new_hand.y);
     for (int i = 0; i < N; i++) {
         pos_out[i].x = pos[i].x + moved[i].x + offset[i].x;
         pos_out[i].y = pos[i].y + moved[i].y + offset[i].y;
+        real speed = maxr((real)fabs(v[i].x), (real)fabs(v[i].y));
+        worst = maxr(worst, speed);
+        nan_if_not_finite += (v[i].x - v[i].x) + (v[i].y - v[i].y)
+                             + (pos_out[i].x - pos_out[i].x) + (pos_out[i].y - pos_out[i].y);
     }
     *hand_out = new_hand;
-}
-
-/* The largest speed component of the new state, or NaN if any number in it is not finite:
-   what engine._check_finite tests, computed here so that no tensor operation runs. */
-static double worst_speed(const real *pos, const real *vel, const real *hand, long n, long h) {
-    double worst = 0, nan_if_not_finite = 0;     /* x - x is 0 for finite x, NaN otherwise */
-    for (long i = 0; i < n; i++) {
-        double speed = fabs((double)vel[i]);
-        worst = speed > worst ? speed : worst;
-        nan_if_not_finite += (vel[i] - vel[i]) + (pos[i] - pos[i]);
-    }
-    for (long i = 0; i < h; i++) nan_if_not_finite += hand[i] - hand[i];
     return worst + nan_if_not_finite;
 }
 
 /* Worlds first..last-1 of the batch. action may be NULL (the hand stays still).
-   Writes the slice's worst speed (see worst_speed) and returns 0, or -1 when memory ran out. */
+   Writes the slice's largest speed component (NaN if any number is not finite) and returns 0,
+   or -1 when memory ran out. */
 int step_worlds(int first, int last, int N, const Settings *s, const real *pos, const real *vel,
                 const real *hand, const real *action, const real *mass, const real *radius,
                 const real *restitution, const real *friction, const real *gravity,
@@ -383,18 +388,20 @@ int step_worlds(int first, int last, int N, const Settings *s, const real *pos, 
         w.offset = w.v + K; w.p = w.v + 2 * K; w.moved = w.v + 3 * K;
         w.rad = w.reach + K; w.el = w.reach + 2 * K; w.fr = w.reach + 3 * K;
         w.inv_mass = w.reach + 4 * K;
+        double largest = 0, nan = 0;       /* a NaN from any world must survive the max */
         for (int b = first; b < last; b++) {
             long d = (long)b * N;
-            step_world(N, s, (const real (*)[4])boxes, kind, num_boxes, (const vec *)(pos + 2 * d),
-                       (const vec *)(vel + 2 * d), (const vec *)(hand + 2 * b),
-                       action ? (const vec *)(action + 2 * b) : NULL, mass + d, radius + d,
-                       restitution + d, friction + d, gravity[b], (vec *)(pos_out + 2 * d),
-                       (vec *)(vel_out + 2 * d), (vec *)(hand_out + 2 * b), &w);
+            real speed = step_world(
+                N, s, (const real (*)[4])boxes, kind, num_boxes, (const vec *)(pos + 2 * d),
+                (const vec *)(vel + 2 * d), (const vec *)(hand + 2 * b),
+                action ? (const vec *)(action + 2 * b) : NULL, mass + d, radius + d,
+                restitution + d, friction + d, gravity[b], (vec *)(pos_out + 2 * d),
+                (vec *)(vel_out + 2 * d), (vec *)(hand_out + 2 * b), &w);
+            largest = speed > largest ? speed : largest;
+            nan += speed - speed;
         }
+        *worst = largest + nan;
     }
     free(w.c); free(w.v); free(w.reach); free(w.first); free(w.count);
-    long d = (long)first * N, n = 2 * (long)(last - first) * N;
-    *worst = worst_speed(pos_out + 2 * d, vel_out + 2 * d, hand_out + 2 * first, n,
-                         2 * (long)(last - first));
     return ok ? 0 : -1;
 }
