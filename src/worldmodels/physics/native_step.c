@@ -247,12 +247,12 @@ static void jacobi(vec *v, Contact *c, const int *groups, int passes) {
 static void correct_positions(vec *correction, const vec *moved, Contact *c, const int *groups,
                               int K, int *count) {
     int overlaps = 0;
-    for (int k = 0; k < K; k++) correction[k] = (vec){0, 0};
     for (int i = 0; i < groups[2]; i++) {
         c[i].target = c[i].gap + rel_n(moved, &c[i]);       /* the gap after the step */
         c[i].push = c[i].target < 0;
         overlaps |= c[i].target < 0;
     }
+    for (int k = 0; k < K; k++) correction[k] = (vec){0, 0};
     if (!overlaps) return;    /* every push below would be zero */
     for (int g = 0; g < 2; g++) split_inverse_mass(c, groups[g], groups[g + 1], count);
     for (int pass = 0; pass < POSITION_PASSES; pass++)
