@@ -14,7 +14,14 @@ SCENES = {
         300, num_balls=6, seed=1, table=True, hand=True, restitution=0.5, friction=0.4,
         dtype=dtype),
     "cups pushed by the hand": lambda dtype: physics.cup_on_table(300, seed=2, dtype=dtype),
+    "open floor, no walls, ten passes": lambda dtype: _open_floor(dtype),
 }
+
+
+def _open_floor(dtype):
+    state, params = physics.bouncing_balls(300, num_balls=5, seed=3, restitution=0.8,
+                                           friction=0.2, hand=True, dtype=dtype)
+    return state, params.replace(walls=False, substeps=10, hand_radius=0.15)
 # float32 rounding of positions and speeds of order 1, through a few hundred operations
 TOLERANCE = {torch.float32: 2e-5, torch.float64: 1e-11}
 # A contact at a gap of exactly zero counts as touching or not by its last bit, which changes
