@@ -109,3 +109,16 @@ def test_bad_input_and_divergence_raise_as_in_pytorch():
         getattr(poisoned, name)[700, ..., 0] = float("nan")         # in the second slice
         with pytest.raises(SimulationDiverged):
             native.step(poisoned, None, big_params)
+
+
+def test_a_missing_compiler_is_named(monkeypatch, tmp_path):
+    monkeypatch.setenv("CC", str(tmp_path / "no-such-compiler"))
+    monkeypatch.setenv("WORLDMODELS_CACHE", str(tmp_path))
+    native._library.cache_clear()
+    try:
+        assert not native.available()
+        state, params = physics.cup_on_table(2)
+        with pytest.raises(OSError, match="needs a C compiler"):
+            native.step(state, None, params)
+    finally:
+        native._library.cache_clear()

@@ -62,7 +62,7 @@ def available() -> bool:
     try:
         _library(torch.float32)
         return True
-    except (OSError, subprocess.CalledProcessError):
+    except OSError:
         return False
 
 
@@ -158,7 +158,7 @@ def _library(dtype: torch.dtype) -> ctypes.CDLL:
         except subprocess.CalledProcessError as e:
             error = e
     else:
-        raise error
+        raise OSError(f"compiling {SOURCE.name} failed:\n{error.stderr}")
     library = ctypes.CDLL(str(path))
     library.step_worlds.restype = ctypes.c_int
     # first, last, N, settings, 12 arrays (addresses; NULL for no action), the worst speed
@@ -172,6 +172,10 @@ def _compile(compiler: str, flags: tuple, path: Path) -> None:
     # Compile to a temporary name, then rename: two processes never load half a file.
     with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
         built = Path(tmp) / path.name
-        subprocess.run([compiler, *flags, "-o", str(built), str(SOURCE), "-lm"],
-                       check=True, capture_output=True)
+        try:
+            subprocess.run([compiler, *flags, "-o", str(built), str(SOURCE), "-lm"],
+                           check=True, capture_output=True, text=True)
+        except FileNotFoundError:
+            raise OSError(f"native.step needs a C compiler and found none (tried {compiler!r}; "
+                          "set $CC to choose one); physics.step does the same without one")
         os.replace(built, path)
