@@ -103,7 +103,7 @@ def throughput(batch_sizes, body_steps_per_s: dict, title: str) -> plt.Figure:
     ax.set(xlabel="worlds stepped at once (batch size)", ylabel="body-steps per second",
            title=title)
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(loc="upper left", frameon=False)
+    ax.legend(loc="lower right", frameon=False)
     fig.tight_layout()
     return fig
 
