@@ -116,10 +116,11 @@ class Dreamer(nn.Module):
         self.slow_critic = copy.deepcopy(self.critic).requires_grad_(False)
         self.normalizer = ReturnNormalizer(cfg.return_decay)
         # foreach: one batched update for all of a model's tensors, the same numbers sooner
-        adam = dict(foreach=True)
-        self.wm_opt = torch.optim.Adam(self.world_model.parameters(), lr=cfg.model.lr, **adam)
-        self.actor_opt = torch.optim.Adam(self.actor.parameters(), lr=cfg.actor_lr, **adam)
-        self.critic_opt = torch.optim.Adam(self.critic.parameters(), lr=cfg.critic_lr, **adam)
+        self.wm_opt = torch.optim.Adam(self.world_model.parameters(), lr=cfg.model.lr,
+                                       foreach=True)
+        self.actor_opt = torch.optim.Adam(self.actor.parameters(), lr=cfg.actor_lr, foreach=True)
+        self.critic_opt = torch.optim.Adam(self.critic.parameters(), lr=cfg.critic_lr,
+                                           foreach=True)
 
     def value(self, features: torch.Tensor, slow: bool = False) -> torch.Tensor:
         """Values (...) of features (..., F): the critic works in symlog space."""
