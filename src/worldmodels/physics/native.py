@@ -34,6 +34,7 @@ from pathlib import Path
 import torch
 from torch import Tensor
 
+from .contacts import static_boxes
 from .engine import _check_inputs, _check_speed
 from .state import Params, State
 
@@ -44,6 +45,7 @@ FLAGS = ("-O2", "-fno-math-errno", "-fno-trapping-math", "-std=c99", "-shared", 
 # Where the compiler knows it, the x86-64 level of 2009 (SSE4.2) selects and blends without
 # branches; the other compilers and processors build without it.
 CPU_FLAGS = ("-march=x86-64-v2",) if platform.machine().lower() in ("x86_64", "amd64") else ()
+MAX_BOXES = 4                 # the floor, two walls and the table (contacts.static_boxes)
 MIN_WORLDS_PER_THREAD = 256   # below this, starting a thread costs more than it saves
 C_TYPES = {torch.float32: "float", torch.float64: "double"}
 
@@ -52,9 +54,9 @@ class Settings(ctypes.Structure):
     """The scalar part of Params, as native_step.c's Settings."""
 
     _fields_ = [(name, ctypes.c_double) for name in (
-        "dt", "world_size", "hand_radius", "hand_max_speed",
-        "table_left", "table_right", "table_height")] + [
-        (name, ctypes.c_int) for name in ("has_table", "walls", "substeps")]
+        "dt", "world_size", "hand_radius", "hand_max_speed")] + [
+        ("boxes", ctypes.c_double * 4 * MAX_BOXES),
+        ("num_boxes", ctypes.c_int), ("substeps", ctypes.c_int)]
 
 
 def available() -> bool:
@@ -116,10 +118,11 @@ def _inputs(state: State, action: Tensor | None, params: Params) -> list[Tensor 
 
 
 def _settings(params: Params) -> Settings:
-    table = params.table
+    # The very boxes the PyTorch step collides with, so the two cannot disagree on the world.
+    boxes = static_boxes(float(params.world_size), params.table, bool(params.walls))
+    rows = (ctypes.c_double * 4 * MAX_BOXES)(*((ctypes.c_double * 4)(*box) for box in boxes))
     return Settings(params.dt, params.world_size, params.hand_radius, params.hand_max_speed,
-                    *((table.left, table.right, table.height) if table else (0.0, 0.0, 0.0)),
-                    table is not None, bool(params.walls), params.substeps)
+                    rows, len(boxes), params.substeps)
 
 
 def _slices(batch_size: int) -> list[tuple[int, int]]:

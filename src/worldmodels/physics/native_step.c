@@ -12,7 +12,6 @@
 */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #ifndef REAL
 #define REAL float
@@ -28,10 +27,12 @@ typedef REAL real;
 
 typedef struct { real x, y; } vec;
 
+#define MAX_BOXES 4         /* the floor, two walls and the table */
+
 typedef struct {   /* mirrored by native.Settings */
     double dt, world_size, hand_radius, hand_max_speed;
-    double table_left, table_right, table_height;
-    int has_table, walls, substeps;
+    double boxes[MAX_BOXES][4];   /* contacts.static_boxes: (x_low, y_low, x_high, y_high) */
+    int num_boxes, substeps;
 } Settings;
 
 typedef struct {
@@ -364,17 +365,19 @@ int step_worlds(int first, int last, int N, const Settings *s, const real *pos, 
                 const real *hand, const real *action, const real *mass, const real *radius,
                 const real *restitution, const real *friction, const real *gravity,
                 real *pos_out, real *vel_out, real *hand_out, double *worst) {
-    real size = (real)s->world_size;
-    real boxes[4][4] = {{-FAR, -FAR, FAR, 0}};                    /* the floor: y <= 0 */
-    int kind[4] = {0}, num_boxes = 1;
-    if (s->walls) {
-        real left[4] = {-FAR, -FAR, 0, FAR}, right[4] = {size, -FAR, FAR, FAR};
-        memcpy(boxes[num_boxes], left, sizeof left); kind[num_boxes++] = 1;       /* x <= 0 */
-        memcpy(boxes[num_boxes], right, sizeof right); kind[num_boxes++] = 2;     /* x >= size */
-    }
-    if (s->has_table) {
-        real table[4] = {(real)s->table_left, -FAR, (real)s->table_right, (real)s->table_height};
-        memcpy(boxes[num_boxes], table, sizeof table); kind[num_boxes++] = 3;
+    /* The static world's boxes, and which test of near_box each needs: as in _near_box, a
+       box with one finite side is a half-plane. */
+    real boxes[MAX_BOXES][4];
+    int kind[MAX_BOXES], num_boxes = s->num_boxes;
+    for (int k = 0; k < num_boxes; k++) {
+        int finite[4];
+        for (int j = 0; j < 4; j++) {
+            boxes[k][j] = (real)s->boxes[k][j];
+            finite[j] = fabs(s->boxes[k][j]) < FAR;
+        }
+        int sides = finite[0] + finite[1] + finite[2] + finite[3];
+        kind[k] = sides == 1 && finite[3] ? 0 : sides == 1 && finite[2] ? 1
+                  : sides == 1 && finite[0] ? 2 : 3;
     }
     long K = N + 2, M = N + 1, max_contacts = M * (M - 1) / 2 + num_boxes * N;
     Scratch w;
