@@ -3,16 +3,17 @@
     python benchmarks/dreamer_pendulum.py               # 3 seeds, both tasks, both learners
     python benchmarks/dreamer_pendulum.py --quick       # a smoke run of the whole script
     python benchmarks/dreamer_pendulum.py --seeds 0 --skip-sac --json out.json
-    python benchmarks/dreamer_pendulum.py --jobs 2      # two seeds at a time, one per core
+    python benchmarks/dreamer_pendulum.py --jobs 2      # two seeds at a time (slower per run)
 
 For each seed, Dreamer trains from scratch with the default `Config` for at most 10,000
 environment steps of Pendulum-v1 (state observations), then plays 10 evaluation episodes with
 its mean action; SAC (`model_free.py`) gets the same environment steps. The cup task
 (worldmodels/CupPush-v0) is scored by its success rate over 10 evaluation episodes. Wall time
-is measured with time.perf_counter around each training run (one torch thread), and the
-machine's load average is printed next to it, since other work on the machine only adds time.
-With --jobs N, N runs go side by side in separate processes: on a machine with N free cores
-each still has a core to itself.
+is measured with time.perf_counter around each training run, and the machine's load average
+is printed next to it, since other work on the machine only adds time. Torch runs on one
+thread; Dreamer's updates put part of their work on a second thread (Dreamer.update_many), so
+one Dreamer run uses two cores. With --jobs N, N runs go side by side in separate processes and
+share the cores: quicker for checking returns, slower per run.
 
 Targets (printed PASS/MISS, exit code 0 either way): Pendulum mean return >= -200 after
 <= 10,000 steps in <= 6 minutes; cup task success >= 90 %.
@@ -72,7 +73,7 @@ def main() -> None:
     parser.add_argument("--skip-sac", action="store_true", help="train Dreamer only")
     parser.add_argument("--tasks", nargs="+", default=["dreamer_pendulum", "dreamer_cup"])
     parser.add_argument("--json", default=None, help="also write the results here")
-    parser.add_argument("--jobs", type=int, default=1, help="runs side by side (at most cores)")
+    parser.add_argument("--jobs", type=int, default=1, help="runs side by side (times grow)")
     args = parser.parse_args()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"torch {torch.__version__}, load average at start {os.getloadavg()}")

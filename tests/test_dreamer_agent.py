@@ -104,6 +104,43 @@ def test_imagination_step_trains_actor_and_critic_but_never_the_world_model(acto
     assert math.isfinite(metrics["actor_loss"]) and math.isfinite(metrics["critic_loss"])
 
 
+def _serial_update(agent, batch):
+    """The update as the textbook writes it: world model, then imagination, one after the other."""
+    loss, metrics, out = agent.world_model.loss(batch)
+    agent.wm_opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(agent.world_model.parameters(), agent.cfg.model.grad_clip)
+    agent.wm_opt.step()
+    pick = torch.randperm(len(out["post"]["deter"]))[:agent.cfg.starts]
+    metrics.update(agent.imagination_step({k: v[pick].detach() for k, v in out["post"].items()}))
+    return metrics
+
+
+@pytest.mark.parametrize("actor_grad", ["dynamics", "reinforce"])
+def test_overlapped_updates_equal_serial_updates_bit_for_bit(actor_grad):
+    from dataclasses import replace
+    from worldmodels.dreamer.agent import Dreamer
+    cfg = replace(Config.tiny(), actor_grad=actor_grad, starts=16)
+    replay, rng = Replay(200, 3, 1), np.random.default_rng(0)
+    for i in range(200):
+        replay.add(rng.normal(size=3), rng.uniform(-1, 1, 1), -float(i % 5), 1.0, i % 50 == 0)
+    batches = [replay.sample(4, 8, rng) for _ in range(5)]
+    runs = {}
+    for name in ("serial", "overlapped"):
+        torch.manual_seed(0)
+        agent = Dreamer(3, 1, cfg)
+        initial = {n: p.detach().clone() for n, p in agent.named_parameters()}
+        metrics = ([_serial_update(agent, b) for b in batches] if name == "serial"
+                   else agent.update_many(batches))
+        runs[name] = metrics, {n: p.detach().clone() for n, p in agent.named_parameters()}
+        assert agent.update_many([]) == []
+    (serial_metrics, serial_params), (metrics, params) = runs["serial"], runs["overlapped"]
+    assert metrics == serial_metrics
+    assert all(torch.equal(params[n], serial_params[n]) for n in params)
+    learned = {n.split(".")[0] for n in params if not torch.equal(params[n], initial[n])}
+    assert learned == {"world_model", "actor", "critic", "slow_critic"}
+
+
 def test_bad_actor_gradient_is_named():
     from dataclasses import replace
     from worldmodels.dreamer.agent import Dreamer

@@ -17,7 +17,10 @@ Letters: N imagined start states (at most B * L), H horizon, F features, A actio
 from __future__ import annotations
 
 import copy
+import functools
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from typing import Callable
 
 import torch
 from torch import nn
@@ -28,6 +31,12 @@ from .rssm import WorldModel, WorldModelConfig
 from .symlog import symexp, symlog
 
 ACTOR_GRADS = ("dynamics", "reinforce")
+
+
+@functools.cache
+def _worker() -> ThreadPoolExecutor:
+    """The second thread of `Dreamer.update_many`; torch runs on one thread inside it."""
+    return ThreadPoolExecutor(1, initializer=torch.set_num_threads, initargs=(1,))
 
 
 @dataclass
@@ -128,20 +137,49 @@ class Dreamer(nn.Module):
 
     def update(self, batch: dict) -> dict:
         """One world-model step and one actor-critic step in imagination; returns metrics."""
+        return self.update_many([batch])[0]
+
+    def update_many(self, batches: list[dict]) -> list[dict]:
+        """`update` on each batch in turn: the same numbers as one call per batch, sooner.
+
+        The second core does work that the first would otherwise do next. While the actor's
+        backward pass runs, a worker thread computes the critic's gradients, then the world
+        model's loss and gradients on the next batch. Neither changes a weight that the actor's
+        backward pass reads, and neither draws random numbers, so the draws keep their order.
+        Every optimiser steps on the calling thread, once the gradients it needs are in.
+        """
+        results = []
+        following = _worker().submit(self._world_model_grads, batches[0]) if batches else None
+        for i in range(len(batches)):
+            metrics, out = following.result()
+            nn.utils.clip_grad_norm_(self.world_model.parameters(), self.cfg.model.grad_clip)
+            self.wm_opt.step()
+            # Imagination starts from a random subset of the batch's posterior states:
+            # neighbours in a sequence start nearly the same futures, and fewer starts cost less.
+            pick = torch.randperm(len(out["post"]["deter"]))[:self.cfg.starts]
+            start = {k: v[pick].detach() for k, v in out["post"].items()}  # N states
+            alongside = (functools.partial(self._world_model_grads, batches[i + 1])
+                         if i + 1 < len(batches) else None)
+            actor_critic, following = self._imagination_step(start, alongside)
+            results.append({**metrics, **actor_critic})
+        return results
+
+    def _world_model_grads(self, batch: dict) -> tuple[dict, dict]:
+        """The world model's loss on `batch`, backpropagated into .grad: (metrics, observe's out)."""
         loss, metrics, out = self.world_model.loss(batch)
         self.wm_opt.zero_grad()
         loss.backward()
-        nn.utils.clip_grad_norm_(self.world_model.parameters(), self.cfg.model.grad_clip)
-        self.wm_opt.step()
-        # Imagination starts from a random subset of the batch's posterior states: neighbours
-        # in a sequence start nearly the same futures, and fewer starts cost less.
-        pick = torch.randperm(len(out["post"]["deter"]))[:self.cfg.starts]
-        start = {k: v[pick].detach() for k, v in out["post"].items()}      # N states
-        metrics.update(self.imagination_step(start))
-        return metrics
+        return metrics, out
 
     def imagination_step(self, start: dict) -> dict:
         """Actor and critic learn from trajectories imagined from `start` (N states)."""
+        return self._imagination_step(start)[0]
+
+    def _imagination_step(self, start: dict, alongside: Callable | None = None
+                          ) -> tuple[dict, Future | None]:
+        """imagination_step, and `alongside()` run on the worker during the actor's backward pass.
+
+        Returns (metrics, the Future of alongside's result, or None)."""
         cfg, wm = self.cfg, self.world_model
         backprop = cfg.actor_grad == "dynamics"
         # Gradients may flow *through* the world model and critic to the actor, but only the
@@ -172,27 +210,37 @@ class Dreamer(nn.Module):
             log_prob = self.actor.log_prob(states, traj["actions"].detach().flatten(0, 1))
             objective = log_prob.view_as(returns) * advantage
         actor_loss = -(weight * objective).mean() - cfg.entropy * entropy.mean()
+        # The last random draw is behind us: the worker may start (see update_many).
         self.actor_opt.zero_grad()
+        self.critic_opt.zero_grad()
+        critic_inputs = feats.detach(), returns.detach(), weight
+        # The worker takes `alongside` if there is one, else the critic's gradients.
+        worker_job = _worker().submit(alongside or functools.partial(self._critic_grads,
+                                                                     *critic_inputs))
         actor_loss.backward()
         nn.utils.clip_grad_norm_(self.actor.parameters(), 100.0)
         self.actor_opt.step()
-
-        feats, returns = feats.detach(), returns.detach()
-        pred = self.critic(feats[:, :-1]).squeeze(-1)                       # (N, H) symlog
-        with torch.no_grad():
-            slow = self.slow_critic(feats[:, :-1]).squeeze(-1)
-        # Regress onto the λ-return, and stay close to the slow critic (DreamerV3, Sec. 3).
-        critic_loss = (weight * ((pred - symlog(returns)) ** 2
-                                 + cfg.slow_critic_reg * (pred - slow) ** 2)).mean()
-        self.critic_opt.zero_grad()
-        critic_loss.backward()
+        # The critic steps only now: the actor's backward pass read its weights.
+        critic_loss = (self._critic_grads(*critic_inputs) if alongside else worker_job.result())
         nn.utils.clip_grad_norm_(self.critic.parameters(), 100.0)
         self.critic_opt.step()
         self._update_slow_critic()
         return {"actor_loss": actor_loss.item(), "critic_loss": critic_loss.item(),
                 "imagined_return": returns.mean().item(), "return_scale": scale,
                 "mean_abs_action": traj["actions"].abs().mean().item(),
-                "entropy": entropy.mean().item()}
+                "entropy": entropy.mean().item()}, (worker_job if alongside else None)
+
+    def _critic_grads(self, feats: torch.Tensor, returns: torch.Tensor, weight: torch.Tensor
+                      ) -> torch.Tensor:
+        """The critic's loss on imagined features (N, H+1, F); leaves its gradients in .grad."""
+        pred = self.critic(feats[:, :-1]).squeeze(-1)                       # (N, H) symlog
+        with torch.no_grad():
+            slow = self.slow_critic(feats[:, :-1]).squeeze(-1)
+        # Regress onto the λ-return, and stay close to the slow critic (DreamerV3, Sec. 3).
+        critic_loss = (weight * ((pred - symlog(returns)) ** 2
+                                 + self.cfg.slow_critic_reg * (pred - slow) ** 2)).mean()
+        critic_loss.backward()
+        return critic_loss
 
     @torch.no_grad()
     def _update_slow_critic(self) -> None:

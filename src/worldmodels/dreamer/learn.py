@@ -116,9 +116,12 @@ def _train(cfg: Config, env_id: str, progress: bool) -> tuple[Dreamer, dict]:
             bar.set_postfix(last_return=f"{episode_return:.1f}")
             obs, _ = env.reset()
             state, prev, is_first, episode_return = None, torch.zeros(1, action_size), True, 0.0
-        while step >= next_update:  # one gradient update per train_every environment steps
-            metrics = agent.update(replay.sample(cfg.batch_size, cfg.seq_len, rng))
-            next_update, updates = next_update + cfg.train_every, updates + 1
+        batches = []  # one gradient update per train_every environment steps
+        while step >= next_update:
+            batches.append(replay.sample(cfg.batch_size, cfg.seq_len, rng))
+            next_update += cfg.train_every
+        for metrics in agent.update_many(batches):  # the same as one update() per batch
+            updates += 1
             if updates % 10 == 0:
                 _log_update(history, step, metrics)
     bar.close()

@@ -26,7 +26,8 @@ SETUPS = {
 
 
 def _recipe(name: str) -> tuple[dict, dict]:
-    # Small networks run fastest on one thread; the second core is left to the environment.
+    # Small networks run fastest with torch on one thread; Dreamer's updates give part of
+    # their work to a second thread of their own (Dreamer.update_many), SAC's do not.
     torch.set_num_threads(1)
     env_id, cfg, sac_cfg = SETUPS[name]
     agent, history = train(cfg, env_id, progress=True)

@@ -100,8 +100,8 @@ class RSSM(nn.Module):
         probs = logits.exp()                                               # (B, S, K)
         # Gumbel-max: argmax(log p + Gumbel noise) is a draw from p, cheaper than multinomial.
         gumbel = -torch.log(-torch.log(torch.rand_like(logits).clamp(min=1e-20)))
-        index = (logits.detach() + gumbel).argmax(-1)                     # (B, S)
-        one_hot = F.one_hot(index, self.classes).to(probs.dtype)          # (B, S, K)
+        index = (logits.detach() + gumbel).argmax(-1, keepdim=True)       # (B, S, 1)
+        one_hot = torch.zeros_like(probs).scatter_(-1, index, 1.0)         # (B, S, K)
         return (one_hot + probs - probs.detach()).flatten(-2)             # (B, S*K)
 
     def img_step(self, state: State, action: torch.Tensor) -> State:
