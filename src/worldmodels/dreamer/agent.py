@@ -143,10 +143,11 @@ class Dreamer(nn.Module):
         """`update` on each batch in turn: the same numbers as one call per batch, sooner.
 
         The second core does work that the first would otherwise do next. While the actor's
-        backward pass runs, a worker thread computes the critic's gradients, then the world
-        model's loss and gradients on the next batch. Neither changes a weight that the actor's
-        backward pass reads, and neither draws random numbers, so the draws keep their order.
-        Every optimiser steps on the calling thread, once the gradients it needs are in.
+        backward pass runs, a worker thread computes the world model's loss and gradients on
+        the next batch (after the last batch, the critic's gradients instead). That work
+        changes no weight that the actor's backward pass reads and draws no random numbers,
+        so the draws keep their order. Every optimiser steps on the calling thread, once the
+        gradients it needs are in.
         """
         results = []
         following = _worker().submit(self._world_model_grads, batches[0]) if batches else None
@@ -177,7 +178,7 @@ class Dreamer(nn.Module):
 
     def _imagination_step(self, start: dict, alongside: Callable | None = None
                           ) -> tuple[dict, Future | None]:
-        """imagination_step, and `alongside()` run on the worker during the actor's backward pass.
+        """imagination_step, running `alongside()` on the worker during the actor's backward pass.
 
         Returns (metrics, the Future of alongside's result, or None)."""
         cfg, wm = self.cfg, self.world_model
