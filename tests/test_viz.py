@@ -47,3 +47,10 @@ def test_strobe_draws_the_scene_at_every_sampled_time():
 def test_frames_of_the_wrong_shape_are_refused(bad):
     with pytest.raises(ValueError, match="frames"):
         viz.show_frames(bad)
+
+
+def test_html_table_has_a_padded_cell_for_every_value():
+    html = viz.html_table(["task", "result"], [["cup", "100%"], ["pendulum", -151.7]]).data
+    assert html.count("<th ") == 2 and html.count("<td ") == 4 and html.count("<tr>") == 3
+    assert all(f">{value}</td>" in html for value in ("cup", "100%", "pendulum", "-151.7"))
+    assert html.count("padding") == 6  # columns must not touch on the page
