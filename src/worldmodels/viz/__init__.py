@@ -238,10 +238,10 @@ def html_table(header: list[str], rows: list[list], style: str = ""):
     (the book renders a cell's Markdown output as CommonMark, which has no tables)."""
     from IPython.display import HTML
 
-    pad = ' style="padding: 0.2em 0.8em"'  # the book's theme sets none: columns would touch
-    head = "".join(f"<th{pad}>{h}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td{pad}>{v}</td>" for v in row) + "</tr>"
-                   for row in rows)
+    pad = "padding: 0.2em 0.6em"  # the book's theme sets none: columns would touch
+    head = "".join(f'<th style="{pad}">{h}</th>' for h in header)
+    body = "".join("<tr>" + "".join(f'<td style="{pad}; white-space: nowrap">{v}</td>'
+                                    for v in row) + "</tr>" for row in rows)
     styled = f' style="{style}"' if style else ""
     return HTML(f"<table{styled}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
