@@ -46,6 +46,7 @@ FLAGS = ("-O2", "-fno-math-errno", "-fno-trapping-math", "-std=c99", "-shared", 
 # branches; the other compilers and processors build without it.
 CPU_FLAGS = ("-march=x86-64-v2",) if platform.machine().lower() in ("x86_64", "amd64") else ()
 MAX_BOXES = 4                 # the floor, two walls and the table (contacts.static_boxes)
+Boxes = ctypes.c_double * 4 * MAX_BOXES  # rows of (x_low, y_low, x_high, y_high)
 MIN_WORLDS_PER_THREAD = 256   # below this, starting a thread costs more than it saves
 C_TYPES = {torch.float32: "float", torch.float64: "double"}
 
@@ -55,7 +56,7 @@ class Settings(ctypes.Structure):
 
     _fields_ = [(name, ctypes.c_double) for name in (
         "dt", "world_size", "hand_radius", "hand_max_speed")] + [
-        ("boxes", ctypes.c_double * 4 * MAX_BOXES),
+        ("boxes", Boxes),
         ("num_boxes", ctypes.c_int), ("substeps", ctypes.c_int)]
 
 
@@ -120,9 +121,8 @@ def _inputs(state: State, action: Tensor | None, params: Params) -> list[Tensor 
 def _settings(params: Params) -> Settings:
     # The very boxes the PyTorch step collides with, so the two cannot disagree on the world.
     boxes = static_boxes(float(params.world_size), params.table, bool(params.walls))
-    rows = (ctypes.c_double * 4 * MAX_BOXES)(*((ctypes.c_double * 4)(*box) for box in boxes))
     return Settings(params.dt, params.world_size, params.hand_radius, params.hand_max_speed,
-                    rows, len(boxes), params.substeps)
+                    Boxes(*boxes), len(boxes), params.substeps)
 
 
 def _slices(batch_size: int) -> list[tuple[int, int]]:
