@@ -214,22 +214,24 @@ class Dreamer(nn.Module):
         # The last random draw is behind us: the worker may start (see update_many).
         self.actor_opt.zero_grad()
         self.critic_opt.zero_grad()
-        critic_inputs = feats.detach(), returns.detach(), weight
         # The worker takes `alongside` if there is one, else the critic's gradients.
-        worker_job = _worker().submit(alongside or functools.partial(self._critic_grads,
-                                                                     *critic_inputs))
+        critic = functools.partial(self._critic_grads, feats.detach(), returns.detach(), weight)
+        following = _worker().submit(alongside or critic)
         actor_loss.backward()
         nn.utils.clip_grad_norm_(self.actor.parameters(), 100.0)
         self.actor_opt.step()
+        if alongside is None:
+            critic_loss, following = following.result(), None
+        else:
+            critic_loss = critic()
         # The critic steps only now: the actor's backward pass read its weights.
-        critic_loss = (self._critic_grads(*critic_inputs) if alongside else worker_job.result())
         nn.utils.clip_grad_norm_(self.critic.parameters(), 100.0)
         self.critic_opt.step()
         self._update_slow_critic()
         return {"actor_loss": actor_loss.item(), "critic_loss": critic_loss.item(),
                 "imagined_return": returns.mean().item(), "return_scale": scale,
                 "mean_abs_action": traj["actions"].abs().mean().item(),
-                "entropy": entropy.mean().item()}, (worker_job if alongside else None)
+                "entropy": entropy.mean().item()}, following
 
     def _critic_grads(self, feats: torch.Tensor, returns: torch.Tensor, weight: torch.Tensor
                       ) -> torch.Tensor:
