@@ -7,7 +7,7 @@
 
 For each seed, Dreamer trains from scratch with the default `Config` for at most 10,000
 environment steps of Pendulum-v1 (state observations), then plays 10 evaluation episodes with
-its mean action; SAC (`model_free.py`) gets the same environment steps. The cup task
+its mean action; SAC (`worldmodels.measure.model_free`) gets the same environment steps. The cup task
 (worldmodels/CupPush-v0) is scored by its success rate over 10 evaluation episodes. Wall time
 is measured with time.perf_counter around each training run, and the machine's load average
 is printed next to it, since other work on the machine only adds time. Torch runs on one
@@ -32,7 +32,7 @@ import numpy as np
 import torch
 
 from worldmodels.dreamer.learn import train
-from worldmodels.dreamer.model_free import train_sac
+from worldmodels.measure.model_free import train_sac
 from worldmodels.dreamer.recipes import SETUPS
 
 PENDULUM_BAR, TIME_BAR, CUP_BAR = -200.0, 360.0, 0.9

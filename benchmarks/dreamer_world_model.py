@@ -28,6 +28,7 @@ import torch
 from worldmodels import checkpoints, train
 from worldmodels.dreamer import frames_world_model as fwm
 from worldmodels.dreamer import world_models
+from worldmodels.measure import metrics
 from worldmodels.dreamer.frame_data import frame_sequences
 
 SEED, ROLLOUTS, CONTEXT, HORIZON = 1000, 64, 5, 10
@@ -54,8 +55,8 @@ def vae_rnn_report(vae, rnn) -> None:
         flat = frames.flatten(0, 1)
         recon = vae.decode(vae.encode(flat)[0])
     dreams = world_models.dream_frames(vae, rnn, frames[:, 0], actions)
-    dream = world_models.frame_errors(dreams, frames)
-    copy = world_models.frame_errors(frames[:, :1].expand_as(frames), frames)
+    dream = metrics.error_by_horizon(dreams, frames)
+    copy = metrics.error_by_horizon(frames[:, :1].expand_as(frames), frames)
     print(f"  reconstruction                  pixel MSE {(recon - flat).pow(2).mean():.5f}   "
           f"mean frame {(flat.mean(0) - flat).pow(2).mean():.5f}")
     print("  steps ahead   dream       copy first")

@@ -4,12 +4,12 @@
     python benchmarks/engine_throughput.py --quick        # a smoke run of a few seconds
     python benchmarks/engine_throughput.py --json out.json
 
-The scene is the benchmark scene of `physics.bouncing_balls`: 8 elastic, frictionless balls of
+The scene is the benchmark scene of `world.bouncing_balls`: 8 elastic, frictionless balls of
 random size in a box with walls and the toddler's table. Both engines start from the same
 states and take the same steps of the same dt:
 
 - our engine steps B worlds at once (B = 1, 64, 1024, 4096), on every core torch uses, in its
-  two forms: `physics.step`, the differentiable PyTorch step, and `physics.native.step`, the
+  two forms: `world.step`, the differentiable PyTorch step, and `world.native.step`, the
   same step compiled to C for simulation without gradients (equal to rounding, see
   tests/test_native.py);
 - pymunk (Chipmunk2D) has no batch: it steps one space of 8 balls at a time, so we build one
@@ -37,10 +37,10 @@ import time
 import pymunk
 import torch
 
-from worldmodels.physics import native, render
-from worldmodels.physics.engine import step
-from worldmodels.physics.scenes import bouncing_balls
-from worldmodels.physics.state import SimulationDiverged
+from worldmodels.world import native, render
+from worldmodels.world.engine import step
+from worldmodels.world.scenes import bouncing_balls
+from worldmodels.world.state import SimulationDiverged
 
 NUM_BALLS = 8
 BATCH_SIZES = (1, 64, 1024, 4096)

@@ -24,6 +24,7 @@ import time
 
 import torch
 
+from worldmodels.measure.metrics import position_error
 from worldmodels.physics import hamiltonian as hm
 from worldmodels.physics import interaction_network as inet
 from worldmodels.physics import residual
@@ -71,8 +72,8 @@ def hybrid() -> None:
     model, _ = residual.train(cfg, progress=False)
     start, params = residual.scenes(cfg, num_rollouts=64, seed=30_000)
     reality = residual.reality_rollout(start, params, 200, cfg.drag)
-    alone = inet.position_error(residual.rollout(None, start, params, 200), reality)[-1]
-    mixed = inet.position_error(residual.rollout(model, start, params, 200), reality)[-1]
+    alone = position_error(residual.rollout(None, start, params, 200), reality)[-1]
+    mixed = position_error(residual.rollout(model, start, params, 200), reality)[-1]
     print("\nHybrid (engine + learned drag residual), position error after 2 s, 64 scenes")
     print(f"  engine alone {alone:.4f} m   hybrid {mixed:.4f} m   ({alone / mixed:.1f}x smaller)")
 

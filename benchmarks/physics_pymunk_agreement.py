@@ -24,7 +24,7 @@ from __future__ import annotations
 import pymunk
 import torch
 
-from worldmodels import physics
+from worldmodels import world
 from worldmodels.physics import pymunk_reality
 
 FLIGHT_TARGET = 1e-4    # m
@@ -36,7 +36,7 @@ TIME_STEPS = (0.01, 0.005, 0.002, 0.001, 0.0005)   # s; 0.01 is the book's defau
 
 def flight_error() -> float:
     state, params = pymunk_reality.falling_ball(restitution=0.5, height=1.5, speed=0.7)
-    ours = physics.rollout(state, None, params, steps=40)           # 0.4 s, never touching
+    ours = world.rollout(state, None, params, steps=40)           # 0.4 s, never touching
     theirs = pymunk_reality.simulate(state, params, 40)
     return float((ours.pos - theirs.pos).abs().max())
 
@@ -48,7 +48,7 @@ def apexes(dt: float) -> list[tuple[float, float]]:
     n = len(RESTITUTIONS)
     state, params = state.repeat(n), params.repeat(n).replace(restitution=restitution)
     steps = round(1.2 / dt)                                         # past every first apex
-    trajectories = (physics.rollout(state, None, params, steps=steps),
+    trajectories = (world.rollout(state, None, params, steps=steps),
                     pymunk_reality.simulate(state, params, steps))
     return [tuple(pymunk_reality.first_apex(t.pos[b, :, 0, 1], t.vel[b, :, 0, 1])
                   for t in trajectories) for b in range(n)]

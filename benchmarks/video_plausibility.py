@@ -17,7 +17,8 @@ import time
 
 import torch
 
-from worldmodels.video import action_conditioned, plausibility, simulate_clips, violations
+from worldmodels.measure import plausibility, violations
+from worldmodels.video import action_conditioned, simulate_clips
 
 
 def real_and_injected(num_clips: int) -> None:

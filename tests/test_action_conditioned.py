@@ -5,7 +5,7 @@ import torch
 
 from worldmodels import checkpoints
 from worldmodels.video import action_conditioned as A
-from worldmodels.video import metrics
+from worldmodels.measure import metrics
 
 
 def test_buttons_move_the_hand_by_speed_times_time():

@@ -2,9 +2,9 @@
 import pytest
 import torch
 
-from worldmodels.physics.engine import rollout
-from worldmodels.physics.render import render
-from worldmodels.data import MEAN_HOLD_STEPS, Rollouts, make_dataset, smooth_random_actions
+from worldmodels.world.engine import rollout
+from worldmodels.world.render import render
+from worldmodels.world.datasets import MEAN_HOLD_STEPS, Rollouts, make_dataset, smooth_random_actions
 
 
 def test_shapes_with_frames():

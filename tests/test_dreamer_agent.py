@@ -7,8 +7,9 @@ import pytest
 import torch
 
 from worldmodels.dreamer.agent import Config
-from worldmodels.dreamer.learn import evaluate, make_env, train
-from worldmodels.dreamer.model_free import SAC, SACConfig
+from worldmodels.dreamer.learn import evaluate, train
+from worldmodels.measure.model_free import SAC, SACConfig
+from worldmodels.world.envs import make_env
 from worldmodels.dreamer.replay import Replay
 from worldmodels.dreamer.returns import ReturnNormalizer, lambda_return
 

@@ -5,14 +5,14 @@ import math
 import pytest
 import torch
 
-from worldmodels import physics
-from worldmodels.physics import Params, SimulationDiverged, State, Table, energy, rollout, step
+from worldmodels import world
+from worldmodels.world import Params, SimulationDiverged, State, Table, energy, rollout, step
 from worldmodels.physics import pymunk_reality
 
 G = 9.81
 
 
-def world(pos, vel, *, radius=0.1, mass=1.0, restitution=1.0, friction=0.0, gravity=G,
+def one_world(pos, vel, *, radius=0.1, mass=1.0, restitution=1.0, friction=0.0, gravity=G,
           dt=0.01, table=None, walls=True, world_size=2.0, hand=None, hand_radius=0.0,
           dtype=torch.float64) -> tuple[State, Params]:
     """One world of disks at `pos` moving at `vel` (lists of (x, y)); properties: scalar or list."""
@@ -45,7 +45,7 @@ def momentum(states: State, params: Params) -> torch.Tensor:
 # ------------------------------------------------------------------------------ free flight
 
 def test_projectile_follows_the_parabola_up_to_euler_offset():
-    state, params = world([[0.5, 1.0]], [[1.0, 2.0]])
+    state, params = one_world([[0.5, 1.0]], [[1.0, 2.0]])
     states = rollout(state, None, params, steps=40)
     t = torch.arange(41, dtype=torch.float64) * params.dt                   # (T+1,)
     x, y = states.pos[0, :, 0, 0], states.pos[0, :, 0, 1]
@@ -57,7 +57,7 @@ def test_projectile_follows_the_parabola_up_to_euler_offset():
 
 
 def test_rollout_returns_the_initial_state_and_a_time_axis():
-    state, params = physics.bouncing_balls(batch_size=3, num_balls=4, seed=1)
+    state, params = world.bouncing_balls(batch_size=3, num_balls=4, seed=1)
     actions = torch.zeros(3, 5, 2)
     states = rollout(state, actions, params)
     assert states.pos.shape == (3, 6, 4, 2) and states.hand.shape == (3, 6, 2)
@@ -68,7 +68,7 @@ def test_rollout_returns_the_initial_state_and_a_time_axis():
 # ------------------------------------------------------------------------------ conservation
 
 def test_elastic_ball_bouncing_on_the_floor_conserves_energy():
-    state, params = world([[1.0, 1.0]], [[0.3, 0.0]], dt=0.004)
+    state, params = one_world([[1.0, 1.0]], [[0.3, 0.0]], dt=0.004)
     states = rollout(state, None, params, steps=300)                        # 1.2 s: one bounce
     assert states.vel[0, :, 0, 1].max() > 3.0, "the ball must have bounced"
     shadow = shadow_energy(states, params)[0]
@@ -91,7 +91,7 @@ def test_a_bounce_rises_to_the_height_the_law_of_restitution_gives(dt):
     # sample its apex at most g dt^2 / 8 low. Bouncing where the ball was at the start of the
     # step instead would miss by (1 - e^2) times that height, up to |v| dt: 4 cm at dt = 0.01.
     restitution = torch.tensor([[1.0], [0.8], [0.5], [0.3]], dtype=torch.float64)
-    state, params = world([[0.5, 1.0]], [[0.3, 0.0]], dt=dt)
+    state, params = one_world([[0.5, 1.0]], [[0.3, 0.0]], dt=dt)
     state, params = state.repeat(4), params.repeat(4).replace(restitution=restitution)
     states = rollout(state, None, params, steps=round(1.0 / dt))            # past every apex
     for b, e in enumerate(restitution[:, 0].tolist()):
@@ -100,7 +100,7 @@ def test_a_bounce_rises_to_the_height_the_law_of_restitution_gives(dt):
 
 
 def test_elastic_balls_among_walls_conserve_energy():
-    state, params = physics.bouncing_balls(batch_size=4, num_balls=5, seed=2, dtype=torch.float64)
+    state, params = world.bouncing_balls(batch_size=4, num_balls=5, seed=2, dtype=torch.float64)
     params = params.replace(gravity=torch.zeros(4, dtype=torch.float64))
     states = rollout(state, None, params, steps=200)
     e = energy(states, params)                                              # (B, T+1)
@@ -113,7 +113,7 @@ def test_disk_collisions_conserve_momentum_exactly():
     # Far from the floor, no gravity, no walls: only disk-disk contacts act.
     pos = [[3.0, 5.0], [5.0, 5.1], [7.0, 4.9], [5.0, 7.0]]
     vel = [[2.0, 0.0], [0.0, 0.0], [-1.5, 0.2], [0.1, -2.0]]
-    state, params = world(pos, vel, radius=[0.3, 0.4, 0.25, 0.35], mass=[1.0, 2.0, 0.5, 1.5],
+    state, params = one_world(pos, vel, radius=[0.3, 0.4, 0.25, 0.35], mass=[1.0, 2.0, 0.5, 1.5],
                           restitution=[1.0, 0.5, 0.8, 0.3], friction=0.4, gravity=0.0,
                           walls=False, world_size=10.0)
     states = rollout(state, None, params, steps=200)
@@ -125,7 +125,7 @@ def test_disk_collisions_conserve_momentum_exactly():
 # ------------------------------------------------------------------------------ batching, seeds
 
 def test_a_batched_step_equals_stepping_each_world_alone():
-    state, params = physics.bouncing_balls(batch_size=5, num_balls=4, seed=3, table=True,
+    state, params = world.bouncing_balls(batch_size=5, num_balls=4, seed=3, table=True,
                                            hand=True, friction=0.4, restitution=0.6,
                                            dtype=torch.float64)
     generator = torch.Generator().manual_seed(0)
@@ -141,7 +141,7 @@ def test_a_batched_step_equals_stepping_each_world_alone():
         torch.testing.assert_close(alone.vel, batched.vel[b:b + 1], rtol=0, atol=1e-9)
 
 
-@pytest.mark.parametrize("scene", [physics.cup_on_table, physics.bouncing_balls])
+@pytest.mark.parametrize("scene", [world.cup_on_table, world.bouncing_balls])
 def test_the_same_seed_gives_the_same_scene_and_trajectory(scene):
     (s1, p1), (s2, p2) = scene(batch_size=4, seed=7), scene(batch_size=4, seed=7)
     s3, _ = scene(batch_size=4, seed=8)
@@ -210,21 +210,21 @@ def test_gradients_through_many_steps_match_finite_differences():
     ("dt", -0.01, "params.dt"),
 ])
 def test_invalid_parameters_raise_value_error_naming_them(field, value, name):
-    _, params = world([[0.5, 0.5]], [[0.0, 0.0]], dtype=torch.float32)
+    _, params = one_world([[0.5, 0.5]], [[0.0, 0.0]], dtype=torch.float32)
     with pytest.raises(ValueError, match=name):
         params.replace(**{field: value})
 
 
 def test_bad_step_arguments_raise_value_error_naming_them():
-    state, params = physics.cup_on_table(batch_size=2)
+    state, params = world.cup_on_table(batch_size=2)
     with pytest.raises(ValueError, match="action"):
         step(state, torch.zeros(3, 2), params)
     with pytest.raises(ValueError, match="action"):
         step(state, torch.zeros(2, 2, dtype=torch.float64), params)
-    other_state, _ = physics.cup_on_table(batch_size=3)
+    other_state, _ = world.cup_on_table(batch_size=3)
     with pytest.raises(ValueError, match="state and params"):
         step(other_state, None, params)
-    _, many_params = physics.bouncing_balls(batch_size=2, num_balls=3)
+    _, many_params = world.bouncing_balls(batch_size=2, num_balls=3)
     with pytest.raises(ValueError, match="state and params"):
         step(state, None, many_params)
     with pytest.raises(ValueError, match="steps"):
@@ -234,10 +234,10 @@ def test_bad_step_arguments_raise_value_error_naming_them():
 
 
 def test_a_diverging_simulation_raises_instead_of_returning_nan():
-    state, params = world([[1.0, 1.0]], [[5e3, 0.0]], dt=0.1, walls=False, world_size=2.0)
+    state, params = one_world([[1.0, 1.0]], [[5e3, 0.0]], dt=0.1, walls=False, world_size=2.0)
     with pytest.raises(SimulationDiverged, match="dt"):
         step(state, None, params)
-    state, params = physics.cup_on_table(batch_size=2)
+    state, params = world.cup_on_table(batch_size=2)
     poisoned = State(state.pos.clone(), state.vel.clone(), state.hand)
     poisoned.vel[1, 0, 0] = float("nan")
     with pytest.raises(SimulationDiverged):
@@ -247,7 +247,7 @@ def test_a_diverging_simulation_raises_instead_of_returning_nan():
 # ------------------------------------------------------------------------------ the toddler scene
 
 def test_a_cup_resting_on_the_table_stays_put():
-    state, params = physics.cup_on_table(batch_size=4, seed=0)
+    state, params = world.cup_on_table(batch_size=4, seed=0)
     states = rollout(state, None, params, steps=300)
     drift = (states.pos[:, :, 0] - state.pos[:, None, 0]).abs().max()
     assert drift < 1e-4, f"the cup moved {drift:.2e} m without being touched"
@@ -255,7 +255,7 @@ def test_a_cup_resting_on_the_table_stays_put():
 
 
 def test_a_pushed_cup_falls_off_the_table_and_comes_to_rest_on_the_floor():
-    state, params = physics.cup_on_table(batch_size=4, seed=1)
+    state, params = world.cup_on_table(batch_size=4, seed=1)
     push = torch.zeros(4, 250, 2)
     push[:, :120, 0] = 1.5                          # the hand moves right at 1.5 m/s for 1.2 s
     states = rollout(state, push, params)
@@ -267,7 +267,7 @@ def test_a_pushed_cup_falls_off_the_table_and_comes_to_rest_on_the_floor():
 
 def test_friction_decelerates_a_sliding_disk_at_mu_g():
     mu, v0, radius = 0.3, 2.0, 0.1
-    state, params = world([[0.5, radius]], [[v0, 0.0]], radius=radius, friction=mu,
+    state, params = one_world([[0.5, radius]], [[v0, 0.0]], radius=radius, friction=mu,
                           restitution=0.5, walls=False, world_size=10.0)
     states = rollout(state, None, params, steps=50)                         # stops after 0.68 s
     t = torch.arange(1, 51, dtype=torch.float64) * params.dt
@@ -277,7 +277,7 @@ def test_friction_decelerates_a_sliding_disk_at_mu_g():
 
 
 def test_the_hand_is_clipped_kept_in_the_world_and_pushes_like_a_wall():
-    state, params = physics.cup_on_table(batch_size=1, seed=0)
+    state, params = world.cup_on_table(batch_size=1, seed=0)
     fast = torch.tensor([[100.0, 0.0]])
     moved = step(state, fast, params)
     assert moved.hand[0, 0] - state.hand[0, 0] == pytest.approx(params.hand_max_speed * params.dt)

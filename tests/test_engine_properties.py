@@ -7,8 +7,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worldmodels import physics
-from worldmodels.physics import Params, energy, rollout
+from worldmodels import world
+from worldmodels.world import Params, energy, rollout
 
 # Derandomised: the same examples on every run, so a failure is reproducible and CI is stable.
 SCENES = settings(max_examples=8, deadline=None, derandomize=True)
@@ -24,8 +24,8 @@ scenes = st.fixed_dictionaries({
 })
 
 
-def simulate(scene: dict) -> tuple[physics.State, Params]:
-    state, params = physics.bouncing_balls(batch_size=2, max_speed=3.0, **scene)
+def simulate(scene: dict) -> tuple[world.State, Params]:
+    state, params = world.bouncing_balls(batch_size=2, max_speed=3.0, **scene)
     return rollout(state, None, params, steps=STEPS), params
 
 
@@ -46,7 +46,7 @@ def test_energy_never_increases(scene):
     assert (e - e[:, :1] <= swing + swing[:, :1] + tolerance).all()
 
 
-def _deepest_overlap(states: physics.State, params: Params) -> float:
+def _deepest_overlap(states: world.State, params: Params) -> float:
     """The largest overlap over all steps, as a fraction of the smaller radius involved."""
     pos, radius = states.pos, params.radius[:, None]                 # (B, T, N, 2), (B, 1, N)
     x, y = pos[..., 0], pos[..., 1]
@@ -81,7 +81,7 @@ FIELDS = ("mass", "radius", "restitution", "friction", "gravity")
 @given(field=st.sampled_from(FIELDS + ("dt",)), value=st.one_of(
     st.floats(-1e3, -1e-6), st.floats(1.0 + 1e-6, 1e3), st.just(0.0), st.just(math.nan)))
 def test_validation_rejects_out_of_range_values(field, value):
-    _, params = physics.bouncing_balls(batch_size=2, num_balls=3)
+    _, params = world.bouncing_balls(batch_size=2, num_balls=3)
     valid = {"mass": value > 0, "radius": 0 < value <= params.world_size / 2,
              "restitution": 0 <= value <= 1, "friction": value >= 0, "gravity": value >= 0,
              "dt": 0 < value <= 0.1}[field]

@@ -1,4 +1,6 @@
 """The cup tasks as Gymnasium environments: API compliance, determinism, solvable, not trivial."""
+import subprocess
+import sys
 import warnings
 
 import gymnasium
@@ -6,13 +8,12 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-import worldmodels.physics  # noqa: F401  (registers the ids)
-from worldmodels.physics.envs import (ENV_IDS, MAX_EPISODE_STEPS, SUCCESS_BONUS, TARGET_COLOR,
-                                      CupPushEnv)
+from worldmodels.world.envs import (ENV_IDS, MAX_EPISODE_STEPS, SUCCESS_BONUS, TARGET_COLOR,
+                                    CupPushEnv)
 
 
-def test_importing_the_package_registers_the_ids():
-    # Nothing in this file calls register_envs(): `import worldmodels.physics` did.
+def test_importing_the_envs_module_registers_the_ids():
+    # Nothing in this file calls register_envs(): importing worldmodels.world.envs did.
     for env_id, task in ENV_IDS.items():
         env = gymnasium.make(env_id)
         assert isinstance(env.unwrapped, CupPushEnv) and env.unwrapped.task == task
@@ -142,3 +143,16 @@ def test_target_is_painted_on_pixels():
 def test_bad_arguments_name_themselves(kwargs, name):
     with pytest.raises(ValueError, match=name):
         CupPushEnv(**kwargs)
+
+
+def test_importing_the_world_alone_registers_nothing():
+    # The world is plain simulation; only the envs module speaks to Gymnasium's registry.
+    code = ("import gymnasium, worldmodels.world; "
+            "assert not any(i.startswith('worldmodels/') for i in gymnasium.registry), 'registered'")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_id_with_its_module_needs_no_import_first():
+    code = ("import gymnasium; "
+            "gymnasium.make('worldmodels.world.envs:worldmodels/CupPush-v0').reset(seed=0)")
+    subprocess.run([sys.executable, "-c", code], check=True)

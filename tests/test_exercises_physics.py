@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from worldmodels import physics
+from worldmodels import world
 from worldmodels.exercises import physics as ex
 from worldmodels.physics import integrators, sysid
 
@@ -43,15 +43,15 @@ def test_collision_impulse_is_what_the_engine_does(restitution):
     p1 = p2 + 0.2 * direction                    # just touching, along the line of centres
     v1, v2 = np.array([-1.0, 0.2]), np.array([0.3, -0.1])
     m1, m2 = 0.4, 0.25
-    state = physics.State(pos=torch.tensor(np.array([[p1, p2]]), **like),
+    state = world.State(pos=torch.tensor(np.array([[p1, p2]]), **like),
                           vel=torch.tensor(np.array([[v1, v2]]), **like),
                           hand=torch.zeros(1, 2, **like))
-    params = physics.Params(mass=torch.tensor([[m1, m2]], **like),
+    params = world.Params(mass=torch.tensor([[m1, m2]], **like),
                             radius=torch.full((1, 2), 0.1, **like),
                             restitution=torch.full((1, 2), restitution, **like),
                             friction=torch.zeros(1, 2, **like), color=torch.full((1, 2, 3), 0.5, **like),
                             gravity=torch.zeros(1, **like), table=None, hand_radius=0.0)
-    after = physics.step(state, None, params)
+    after = world.step(state, None, params)
     received = m1 * (after.vel[0, 0].numpy() - v1)
     np.testing.assert_allclose(received, ex.collision_impulse(m1, m2, v1, v2, direction, restitution),
                                atol=1e-9)

@@ -3,7 +3,8 @@ import pytest
 import torch
 
 from worldmodels import checkpoints
-from worldmodels.physics import bouncing_balls
+from worldmodels.world import bouncing_balls
+from worldmodels.measure.baselines import constant_velocity
 from worldmodels.physics import interaction_network as inet
 
 TINY = inet.Config(num_rollouts=16, steps=20, hidden=16, effect_size=8, batch_size=64,
@@ -70,7 +71,7 @@ def test_aggregate_sums_incoming_messages():
 
 def test_constant_velocity_moves_in_straight_lines():
     state, params = bouncing_balls(batch_size=2, num_balls=3, seed=0)
-    trajectory = inet.constant_velocity(state, params, steps=10)
+    trajectory = constant_velocity(state, params, steps=10)
     torch.testing.assert_close(trajectory.pos[:, 10], state.pos + 10 * params.dt * state.vel)
 
 

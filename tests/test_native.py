@@ -2,24 +2,24 @@
 import pytest
 import torch
 
-from worldmodels import physics
-from worldmodels.physics import SimulationDiverged, State, native, step
+from worldmodels import world
+from worldmodels.world import SimulationDiverged, State, native, step
 
 pytestmark = pytest.mark.skipif(not native.available(), reason="no C compiler")
 
 SCENES = {
-    "elastic balls, table": lambda dtype: physics.bouncing_balls(
+    "elastic balls, table": lambda dtype: world.bouncing_balls(
         200, num_balls=8, seed=0, table=True, dtype=dtype),
-    "soft balls with friction, table, hand": lambda dtype: physics.bouncing_balls(
+    "soft balls with friction, table, hand": lambda dtype: world.bouncing_balls(
         200, num_balls=6, seed=1, table=True, hand=True, restitution=0.5, friction=0.4,
         dtype=dtype),
-    "cups pushed by the hand": lambda dtype: physics.cup_on_table(200, seed=2, dtype=dtype),
+    "cups pushed by the hand": lambda dtype: world.cup_on_table(200, seed=2, dtype=dtype),
     "open floor, no walls, ten passes": lambda dtype: _open_floor(dtype),
 }
 
 
 def _open_floor(dtype):
-    state, params = physics.bouncing_balls(200, num_balls=5, seed=3, restitution=0.8,
+    state, params = world.bouncing_balls(200, num_balls=5, seed=3, restitution=0.8,
                                            friction=0.2, hand=True, dtype=dtype)
     return state, params.replace(walls=False, substeps=10, hand_radius=0.15)
 # float32 rounding of positions and speeds of order 1, through a few hundred operations
@@ -77,7 +77,7 @@ def test_many_threads_give_the_worlds_one_thread_gives():
 
 
 def test_a_pushed_cup_falls_off_the_table_as_in_pytorch():
-    state, params = physics.cup_on_table(8, seed=0)
+    state, params = world.cup_on_table(8, seed=0)
     action = torch.tensor([2.0, 0.0]).expand(8, 2)
     reference = compiled = state
     for _ in range(150):
@@ -88,7 +88,7 @@ def test_a_pushed_cup_falls_off_the_table_as_in_pytorch():
 
 
 def test_gradients_are_refused_by_name():
-    state, params = physics.cup_on_table(2)
+    state, params = world.cup_on_table(2)
     heavy = params.replace(mass=params.mass.clone().requires_grad_(True))
     with pytest.raises(ValueError, match="params.mass requires grad"):
         native.step(state, None, heavy)
@@ -97,7 +97,7 @@ def test_gradients_are_refused_by_name():
 
 
 def test_bad_input_and_divergence_raise_as_in_pytorch():
-    state, params = physics.cup_on_table(2)
+    state, params = world.cup_on_table(2)
     with pytest.raises(ValueError, match="action"):
         native.step(state, torch.zeros(3, 2), params)
     fast = State(state.pos, torch.full_like(state.vel, 5e3), state.hand)
@@ -117,7 +117,7 @@ def test_a_missing_compiler_is_named(monkeypatch, tmp_path):
     native._library.cache_clear()
     try:
         assert not native.available()
-        state, params = physics.cup_on_table(2)
+        state, params = world.cup_on_table(2)
         with pytest.raises(OSError, match="needs a C compiler"):
             native.step(state, None, params)
     finally:

@@ -2,12 +2,12 @@
 import pytest
 import torch
 
-from worldmodels import physics
+from worldmodels import world
 from worldmodels.physics import pymunk_reality
 
 
 def both(state, params, steps):
-    return physics.rollout(state, None, params, steps=steps), pymunk_reality.simulate(state, params, steps)
+    return world.rollout(state, None, params, steps=steps), pymunk_reality.simulate(state, params, steps)
 
 
 def test_collision_free_flight_agrees_to_1e_4_m():
@@ -50,7 +50,7 @@ def test_soft_bounces_agree_where_pymunk_has_converged():
 
 
 def test_hand_and_bad_input():
-    state, params = physics.cup_on_table(seed=0, dtype=torch.float64)
+    state, params = world.cup_on_table(seed=0, dtype=torch.float64)
     actions = torch.zeros(1, 5, 2, dtype=torch.float64)
     actions[..., 0] = 1.0
     trajectory = pymunk_reality.simulate(state, params, 5, actions)

@@ -4,13 +4,13 @@ import math
 import pytest
 import torch
 
-from worldmodels.physics import Params, State, Table
-from worldmodels.physics.render import BACKGROUND_COLOR, CHUNK, HAND_COLOR, TABLE_COLOR, render
+from worldmodels.world import Params, State, Table
+from worldmodels.world.render import BACKGROUND_COLOR, CHUNK, HAND_COLOR, TABLE_COLOR, render
 
 FAR = 100.0  # metres: a position far outside the 2 m world
 
 
-def world(pos, radius, color=None, hand=None, dtype=torch.float32, **kwargs):
+def one_world(pos, radius, color=None, hand=None, dtype=torch.float32, **kwargs):
     """A State and Params from positions (B, N, 2) and radii (B, N); the rest is filler."""
     pos = torch.as_tensor(pos, dtype=dtype)
     radius = torch.as_tensor(radius, dtype=dtype)
@@ -33,13 +33,13 @@ def random_world(B, N, seed, dtype=torch.float32, **kwargs):
     radius = 0.03 + 0.3 * torch.rand(B, N, generator=g, dtype=dtype)
     hand = torch.rand(B, 2, generator=g, dtype=dtype) * 2.0
     color = torch.rand(B, N, 3, generator=g, dtype=dtype)
-    return world(pos, radius, color, hand, dtype=dtype, **kwargs)
+    return one_world(pos, radius, color, hand, dtype=dtype, **kwargs)
 
 
 def coverage(x, y, r_px, size, world_size=2.0):
     """A black disk at (x, y) of radius r_px pixels in the sky: its coverage of each pixel."""
     r = r_px * world_size / size
-    state, params = world([[[x, y]]], [[r]], color=[[[0.0, 0.0, 0.0]]], dtype=torch.float64,
+    state, params = one_world([[[x, y]]], [[r]], color=[[[0.0, 0.0, 0.0]]], dtype=torch.float64,
                           table=None, hand_radius=0.0)
     empty = State(torch.full_like(state.pos, FAR), state.vel, state.hand)  # the disk moved away
     background = render(empty, params, size)[0, 0]
@@ -76,7 +76,7 @@ def test_shape_range_and_dtype(size):
 
 def test_background_is_sky_floor_and_table_with_row_zero_at_the_top():
     table = Table(left=0.0, right=1.0, height=0.5)
-    state, params = world([[[FAR, FAR]]], [[0.1]], table=table, hand_radius=0.0)
+    state, params = one_world([[[FAR, FAR]]], [[0.1]], table=table, hand_radius=0.0)
     frame = render(state, params, 32)[0]  # (3, 32, 32); 16 pixels per metre
     sky, brown = torch.tensor(BACKGROUND_COLOR), torch.tensor(TABLE_COLOR)
     # Pixel (row i, column j) has its centre at x = (j + 0.5) / 16, y = 2 - (i + 0.5) / 16.
@@ -145,7 +145,7 @@ def test_gradients_match_finite_differences():
 
 def test_gradient_is_finite_at_a_pixel_centre():
     pos = torch.tensor([[[1.0625, 1.0625]]], dtype=torch.float64, requires_grad=True)  # on a centre
-    state, params = world(pos, [[0.2]], dtype=torch.float64)
+    state, params = one_world(pos, [[0.2]], dtype=torch.float64)
     render(State(pos, state.vel, state.hand), params, 32).sum().backward()
     assert torch.isfinite(pos.grad).all()
 
@@ -165,15 +165,15 @@ def test_time_axis_renders_each_step():
 def test_disk_outside_the_frame_draws_nothing():
     # A disk draws nothing when the frame does not depend on its colour.
     for x, y in [(-0.2, 1.0), (2.3, 1.0), (1.0, 2.2), (1.0, -0.3), (FAR, FAR), (math.inf, 1.0)]:
-        red = world([[[x, y]]], [[0.1]], color=[[[1.0, 0, 0]]])
-        blue = world([[[x, y]]], [[0.1]], color=[[[0, 0, 1.0]]])
+        red = one_world([[[x, y]]], [[0.1]], color=[[[1.0, 0, 0]]])
+        blue = one_world([[[x, y]]], [[0.1]], color=[[[0, 0, 1.0]]])
         assert torch.equal(render(*red, size=32), render(*blue, size=32))
-    inside = world([[[1.0, 1.0]]], [[0.1]], color=[[[1.0, 0, 0]]])
+    inside = one_world([[[1.0, 1.0]]], [[0.1]], color=[[[1.0, 0, 0]]])
     assert not torch.equal(render(*inside, size=32), render(*blue, size=32))
 
 
 def test_the_hand_is_drawn_in_front_and_skipped_when_it_has_no_radius():
-    state, params = world([[[1.0, 1.0]]], [[0.2]], color=[[[0.0, 0.0, 1.0]]], hand=[[1.0, 1.0]],
+    state, params = one_world([[[1.0, 1.0]]], [[0.2]], color=[[[0.0, 0.0, 1.0]]], hand=[[1.0, 1.0]],
                           hand_radius=0.1)
     centre = (slice(None), 15, 16)  # the pixel at (1.03, 1.03) m
     assert torch.allclose(render(state, params, 32)[0][centre], torch.tensor(HAND_COLOR))

@@ -2,7 +2,8 @@
 import pytest
 import torch
 
-from worldmodels.physics import residual, rollout as engine_rollout
+from worldmodels.physics import residual
+from worldmodels.world import rollout as engine_rollout
 
 TINY = residual.Config(num_rollouts=8, steps=20, hidden=16, batch_size=64, train_steps=300,
                        lr=1e-2)

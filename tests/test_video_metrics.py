@@ -5,7 +5,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from worldmodels.video import baselines, make_clips, metrics, simulate_clips
+from worldmodels.measure import baselines, metrics
+from worldmodels.video import make_clips, simulate_clips
 
 
 def random_frames(*lead, size=16, seed=0):

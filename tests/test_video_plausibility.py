@@ -5,8 +5,9 @@ import math
 import pytest
 import torch
 
-from worldmodels.video import plausibility as P
-from worldmodels.video import simulate_clips, violations as V
+from worldmodels.measure import plausibility as P
+from worldmodels.measure import violations as V
+from worldmodels.video import simulate_clips
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import torch
 
 matplotlib.use("Agg")
 
-from worldmodels import physics, viz  # noqa: E402
+from worldmodels import viz, world  # noqa: E402
 
 
 def test_show_frames_lays_out_a_grid_and_shows_the_pixels():
@@ -36,8 +36,8 @@ def test_animation_is_self_contained_and_has_every_frame():
 
 
 def test_strobe_draws_the_scene_at_every_sampled_time():
-    state, params = physics.cup_on_table(seed=0)
-    trajectory = physics.rollout(state, None, params, steps=30)
+    state, params = world.cup_on_table(seed=0)
+    trajectory = world.rollout(state, None, params, steps=30)
     fig = viz.strobe(trajectory, params, every=10)
     # cup and hand at t = 0, 10, 20, 29, plus the floor and the table
     assert len(fig.axes[0].patches) == 2 * 4 + 2

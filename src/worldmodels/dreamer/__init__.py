@@ -6,7 +6,6 @@
     agent.py       actor and critic trained only on imagined trajectories
     learn.py       the loop in a real Gymnasium environment: `train`, `evaluate`
     replay.py      the replay buffer of real experience
-    model_free.py  a model-free learner (SAC) for comparison on the same environment steps
     recipes.py     how the shipped agents are trained and loaded
     frame_data.py          frames and actions of random-push rollouts of the cup world
     vae.py                 V of World Models: a VAE from frames to a small code

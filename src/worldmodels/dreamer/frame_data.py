@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from ..data import make_dataset
+from ..world.datasets import make_dataset
 
 
 def frame_sequences(num_rollouts: int = 256, steps: int = 25, *, skip: int = 2,

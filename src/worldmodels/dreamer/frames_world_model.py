@@ -27,6 +27,7 @@ from tqdm.auto import tqdm
 
 from .. import checkpoints
 from ..devices import pick_device
+from ..measure import metrics
 from . import vae as vae_module
 from . import world_models
 from .frame_data import frame_sequences
@@ -208,8 +209,8 @@ def evaluate(model: FrameWorldModel, num_rollouts: int = 64, context: int = 5, h
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         pred = open_loop(model, frames, actions, context)
-    error = (pred - frames).pow(2).mean(dim=(0, 2, 3, 4))                     # (C+H,)
-    copy = (frames[:, context - 1:context] - frames).pow(2).mean(dim=(0, 2, 3, 4))
+    error = metrics.error_by_horizon(pred, frames)                            # (C+H,)
+    copy = metrics.error_by_horizon(frames[:, context - 1:context], frames)   # copy-last
     seen = frames[:, :context]
     return {"recon": error[:context].mean().item(),
             "mean_frame": (seen - seen.mean(dim=(0, 1))).pow(2).mean().item(),

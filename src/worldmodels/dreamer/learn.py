@@ -19,38 +19,9 @@ import torch
 from gymnasium import spaces
 from tqdm.auto import tqdm
 
-from ..physics.envs import register_envs
+from ..world.envs import make_env, obs_tensor, sizes, to_env_action
 from .agent import Config, Dreamer
 from .replay import Replay
-
-
-def make_env(env_id: str, seed: int = 0) -> gymnasium.Env:
-    """gymnasium.make(env_id), checked: Box observations and Box actions with finite bounds."""
-    register_envs()  # so the book's cup tasks are known by id
-    if not isinstance(env_id, str):
-        raise TypeError(f"env_id must be a Gymnasium id string, got {type(env_id).__name__}")
-    env = gymnasium.make(env_id)
-    if not isinstance(env.observation_space, spaces.Box):
-        raise ValueError(f"env_id {env_id!r} must have Box observations, got "
-                         f"{type(env.observation_space).__name__}")
-    space = env.action_space
-    if not isinstance(space, spaces.Box) or not np.all(np.isfinite([space.low, space.high])):
-        raise ValueError(f"env_id {env_id!r} must have Box actions with finite bounds, got {space}")
-    env.action_space.seed(seed)
-    return env
-
-
-def to_env_action(action: np.ndarray, space: spaces.Box) -> np.ndarray:
-    """An action in [-1, 1]^A -> the environment's Box [low, high]."""
-    return (space.low + (action + 1.0) * 0.5 * (space.high - space.low)).astype(space.dtype)
-
-
-def sizes(env: gymnasium.Env) -> tuple[int, int]:
-    return int(np.prod(env.observation_space.shape)), int(np.prod(env.action_space.shape))
-
-
-def _obs(obs) -> torch.Tensor:
-    return torch.as_tensor(np.asarray(obs, np.float32).reshape(1, -1))  # (1, D)
 
 
 def train(cfg: Config, env_id: str, progress: bool = True) -> tuple[Dreamer, dict]:
@@ -100,7 +71,7 @@ def _train(cfg: Config, env_id: str, progress: bool) -> tuple[Dreamer, dict]:
     state, prev, is_first, episode_return = None, torch.zeros(1, action_size), True, 0.0
     step, next_update, updates = 0, cfg.prefill + cfg.train_every, 0
     while step < cfg.env_steps:
-        action, state = agent.act(state, prev, _obs(obs))
+        action, state = agent.act(state, prev, obs_tensor(obs))
         if step < cfg.prefill:  # uniform random actions fill the buffer first
             action = torch.as_tensor(rng.uniform(-1, 1, (1, action_size)), dtype=torch.float32)
         a = action[0].numpy()
@@ -208,7 +179,6 @@ def record_episode(agent: Dreamer, env_id: str, seed: int = 10_000, size: int = 
                    ) -> tuple[np.ndarray, float, bool]:
     """One evaluation episode with its pictures: (frames (T, 3, size, size) in [0, 1], return,
     success). Needs an environment that renders rgb_array frames, such as the cup tasks."""
-    register_envs()
     env = gymnasium.make(env_id, render_mode="rgb_array", render_size=size)
     with one_thread():
         total, success, frames = _episode(agent, env, seed, render=True)
@@ -222,7 +192,7 @@ def _episode(agent: Dreamer, env: gymnasium.Env, seed: int, render: bool = False
     state, prev, total, done, info = None, torch.zeros(1, action_size), 0.0, False, {}
     frames = [env.render()] if render else []
     while not done:
-        prev, state = agent.act(state, prev, _obs(obs), sample=False)
+        prev, state = agent.act(state, prev, obs_tensor(obs), sample=False)
         for _ in range(agent.cfg.action_repeat):  # as repeat_step, keeping every frame
             obs, reward, terminated, truncated, info = env.step(
                 to_env_action(prev[0].numpy(), env.action_space))

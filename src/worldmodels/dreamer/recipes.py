@@ -1,6 +1,6 @@
 """The shipped Dreamer agents: how each is trained (`python -m worldmodels.train NAME`) and loaded.
 
-Each recipe trains Dreamer from a fixed seed, then SAC (`model_free.py`) on the same number of
+Each recipe trains Dreamer from a fixed seed, then SAC (`measure/model_free.py`) on the same number of
 environment steps, and records both learning curves in the checkpoint's metrics, so pages can
 compare them without training anything.
 """
@@ -11,8 +11,9 @@ import torch
 
 from .. import checkpoints
 from .agent import Config, Dreamer
-from .learn import make_env, sizes, train
-from .model_free import SACConfig, train_sac
+from ..measure.model_free import SACConfig, train_sac
+from ..world.envs import make_env, sizes
+from .learn import train
 
 # name -> (environment id, Dreamer's config, SAC's config): both get the same env_steps.
 SETUPS = {

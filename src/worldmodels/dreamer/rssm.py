@@ -15,7 +15,7 @@ Letters: B batch, T time, H horizon, S latent variables, K classes, E embedding,
 F features (= deter_size + S * K).
 
 Conventions: `actions[:, t]` is the action taken between observation t and observation t+1,
-so T observations come with T-1 actions, as in `worldmodels.data.make_dataset` (frames
+so T observations come with T-1 actions, as in `worldmodels.world.datasets.make_dataset` (frames
 (B, T+1), actions (B, T)). Likewise `reward[:, t]` and `cont[:, t]` (1 - terminated) belong
 to that transition.
 """

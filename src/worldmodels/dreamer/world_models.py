@@ -13,6 +13,7 @@ import torch
 from torch import Tensor
 
 from .. import checkpoints
+from ..measure import metrics
 from . import sequence_model, vae as vae_module
 from .frame_data import frame_sequences
 
@@ -33,14 +34,6 @@ def dream_frames(vae: vae_module.VAE, rnn: sequence_model.SequenceModel, first_f
     return frames.view(*latents.shape[:2], *frames.shape[1:])
 
 
-def frame_errors(pred: Tensor, target: Tensor) -> Tensor:
-    """Mean squared pixel error per time step: (B, T, 3, H, W) twice -> (T,)."""
-    if pred.shape != target.shape:
-        raise ValueError(f"pred and target must have the same shape, got {tuple(pred.shape)} "
-                         f"and {tuple(target.shape)}")
-    return (pred - target).pow(2).mean(dim=(0, 2, 3, 4))
-
-
 def load(device: str | torch.device = "cpu") -> tuple[vae_module.VAE, sequence_model.SequenceModel]:
     """The shipped V and M."""
     payload = checkpoints.load(CHECKPOINT, device=device)
@@ -58,8 +51,8 @@ def evaluate(vae: vae_module.VAE, rnn: sequence_model.SequenceModel, num_rollout
     copy_first = frames[:, :1].expand_as(frames)
     return {"recon_mse": (recon - flat).pow(2).mean().item(),
             "mean_frame_mse": (flat.mean(0) - flat).pow(2).mean().item(),
-            "dream_mse": frame_errors(dreams, frames)[1:].mean().item(),
-            "copy_first_mse": frame_errors(copy_first, frames)[1:].mean().item()}
+            "dream_mse": metrics.error_by_horizon(dreams, frames)[1:].mean().item(),
+            "copy_first_mse": metrics.error_by_horizon(copy_first, frames)[1:].mean().item()}
 
 
 def recipe() -> tuple[dict, dict]:

@@ -10,7 +10,7 @@ from . import check_function
 
 
 def _reference_permanence(area):
-    from ..video.plausibility import permanence_score
+    from ..measure.plausibility import permanence_score
     return permanence_score(torch.as_tensor(area, dtype=torch.float64)).numpy()
 
 

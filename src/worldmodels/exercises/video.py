@@ -10,7 +10,8 @@ from typing import Callable
 import numpy as np
 import torch
 
-from ..video import baselines, generative
+from ..measure import baselines
+from ..video import generative
 from . import check_function
 
 

@@ -1,13 +1,12 @@
-"""The shared world: a batched, deterministic, differentiable 2-D engine of disks, a table and a hand.
+"""Part 2, the Physicist's Road: simulators you can read, differentiate and learn.
 
-    from worldmodels import physics
-    state, params = physics.cup_on_table(batch_size=16, seed=0)
-    state = physics.step(state, action, params)
+    integrators.py          explicit, semi-implicit and symplectic steps, and their energy drift
+    sysid.py                mass, friction, restitution and gravity recovered by gradient descent
+    pymunk_reality.py       an independent engine as "reality": the sim-to-real gap
+    residual.py             the engine plus a learned correction (a hybrid model)
+    interaction_network.py  a learned simulator that passes messages between disks
+    hamiltonian.py          a network that learns the energy, so it conserves it
+
+The world these run on is `worldmodels.world`. Submodules are imported by name:
+`from worldmodels.physics import sysid`.
 """
-from .engine import energy, rollout, step
-from .render import render
-from .scenes import bouncing_balls, cup_on_table
-from .state import Params, SimulationDiverged, State, Table
-from .envs import CupPushEnv, register_envs
-
-register_envs()  # Gymnasium ids worldmodels/CupPush-v0 and worldmodels/CupTarget-v0

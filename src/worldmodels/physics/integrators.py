@@ -15,7 +15,7 @@ it is symplectic, it preserves phase-space area, so it exactly conserves a "shad
 close to the true one (Hairer, Lubich & Wanner, "Geometric Numerical Integration", 2006).
 Leapfrog (velocity Verlet) is symplectic too, and second order. RK4 is fourth order but not
 symplectic: its energy error is tiny per step yet grows without bound. The engine
-(`physics.step`) uses semi-implicit Euler, as most game engines do.
+(`world.step`) uses semi-implicit Euler, as most game engines do.
 
 Leapfrog assumes the acceleration depends on position only (conservative forces).
 """

@@ -24,9 +24,11 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
-from ..data import make_dataset
+from ..world.datasets import make_dataset
 from ..nn import mlp
-from .state import Params, State
+from ..measure.baselines import constant_velocity
+from ..measure.metrics import position_error
+from ..world.state import Params, State
 
 SPEED_SCALE = 1.5     # m/s; velocities are divided by this before entering a network
 LENGTH_SCALE = 0.1    # m; gaps and radii are divided by this
@@ -225,28 +227,12 @@ def rollout(model: nn.Module, state: State, params: Params, steps: int) -> State
     return State.stack(trajectory)
 
 
-def constant_velocity(state: State, params: Params, steps: int) -> State:
-    """The baseline that knows no physics: every disk keeps its velocity, (B, steps+1, N, 2)."""
-    t = torch.arange(steps + 1, dtype=state.pos.dtype, device=state.pos.device)
-    pos = state.pos[:, None] + t[None, :, None, None] * params.dt * state.vel[:, None]
-    vel = state.vel[:, None].expand_as(pos)
-    return State(pos=pos, vel=vel, hand=state.hand[:, None].expand(-1, steps + 1, -1))
-
-
-def position_error(pred: State, truth: State) -> Tensor:
-    """Mean distance (m) between predicted and true disk centres at each step: (T+1,)."""
-    if pred.pos.shape != truth.pos.shape:
-        raise ValueError(f"pred and truth must have the same shape, got "
-                         f"{tuple(pred.pos.shape)} and {tuple(truth.pos.shape)}")
-    return (pred.pos - truth.pos).norm(dim=-1).mean(dim=(0, 2))
-
-
 def _check_world(state: State, params: Params) -> None:
     if not isinstance(state, State) or not isinstance(params, Params):
-        raise TypeError("state must be a State and params a Params (see physics.bouncing_balls)")
+        raise TypeError("state must be a State and params a Params (see world.bouncing_balls)")
     if params.table is not None or params.hand_radius > 0:
         raise ValueError("the learned models know an empty box only: params.table must be None "
-                         "and params.hand_radius 0 (physics.bouncing_balls' defaults)")
+                         "and params.hand_radius 0 (world.bouncing_balls' defaults)")
 
 
 # ------------------------------------------------------------------------------ checkpoint

@@ -35,7 +35,7 @@ import pymunk
 import torch
 from torch import Tensor
 
-from .state import Params, State
+from ..world.state import Params, State
 
 COLLISION_SLOP = 1e-4   # m; Chipmunk's default 0.1 assumes pixels, not metres
 
@@ -73,7 +73,7 @@ def space_for(state: State, params: Params, world: int = 0) -> tuple[pymunk.Spac
 
 
 def simulate(state: State, params: Params, steps: int, actions: Tensor | None = None) -> State:
-    """pymunk's trajectory from `state`, comparable with `physics.rollout`'s.
+    """pymunk's trajectory from `state`, comparable with `world.rollout`'s.
 
     actions: (B, T, 2) hand velocities (m/s), or None for a still hand.
     Returns a float64 State with pos, vel (B, T + 1, N, 2) and hand (B, T + 1, 2).

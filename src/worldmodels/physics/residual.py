@@ -22,9 +22,9 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 
 from ..nn import mlp
-from .engine import step
-from .scenes import bouncing_balls
-from .state import Params, State
+from ..world.engine import step
+from ..world.scenes import bouncing_balls
+from ..world.state import Params, State
 
 SPEED_SCALE = 3.0     # m/s; velocities are divided by this before entering the network
 DV_SCALE = 0.01       # m/s; the network predicts the correction in these units

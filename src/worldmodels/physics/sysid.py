@@ -33,8 +33,8 @@ import torch.autograd.forward_ad as fwAD
 from torch import Tensor
 from tqdm.auto import tqdm
 
-from .engine import rollout
-from .state import Params, State
+from ..world.engine import rollout
+from ..world.state import Params, State
 
 PARAMETERS = ("mass_ratio", "friction", "restitution", "gravity")
 TRUTH = torch.tensor([0.6, 0.3, 0.5, 9.81], dtype=torch.float64)   # ball/cup mass, mu, e, m/s^2

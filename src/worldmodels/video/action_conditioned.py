@@ -21,10 +21,10 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
-from ..physics.engine import rollout as engine_rollout
-from ..physics.render import render
-from ..physics.scenes import cup_on_table
-from ..physics.state import Params, State
+from ..world.engine import rollout as engine_rollout
+from ..world.render import render
+from ..world.scenes import cup_on_table
+from ..world.state import Params, State
 
 HAND_SPEED = 1.5                       # m/s; how fast a button moves the hand
 BUTTONS = {"left": -HAND_SPEED, "wait": 0.0, "right": HAND_SPEED}
@@ -233,7 +233,7 @@ def action_following(model: ActionVideoModel, num: int = 64, steps: int = 8,
     pixel, and must still be there (at least half its true area in both futures). Returns the
     rate for the cup and for the hand, and how many scenes counted for each.
     """
-    from .plausibility import Scene, track   # plausibility reads objects out of frames
+    from ..measure.plausibility import Scene, track   # plausibility reads objects out of frames
 
     state, params = start_states(num, seed, max_gap=0.25)
     presses = torch.stack([torch.full((num, steps), RIGHT), torch.full((num, steps), LEFT)],

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from ..physics.engine import rollout
-from ..physics.render import render
-from ..physics.scenes import cup_on_table
+from ..world.engine import rollout
+from ..world.render import render
+from ..world.scenes import cup_on_table
 
 SCENES = ("determined_push", "random_push")
 MIN_SPEED = 0.4      # m/s; the gentlest push

@@ -30,7 +30,8 @@ from tqdm.auto import tqdm
 
 from .. import checkpoints
 from ..devices import pick_device
-from . import metrics, predictor
+from ..measure import metrics
+from . import predictor
 from .clips import make_clips
 
 

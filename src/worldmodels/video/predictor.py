@@ -23,7 +23,7 @@ from tqdm.auto import tqdm
 
 from .. import checkpoints
 from ..devices import pick_device
-from . import baselines, metrics
+from ..measure import baselines, metrics
 from .clips import make_clips
 
 

@@ -1,6 +1,6 @@
 """Every plot and animation in the book. Nothing else in the library draws.
 
-Frames are (T, 3, H, W) or (B, 3, H, W) float tensors or arrays in [0, 1], as `physics.render`
+Frames are (T, 3, H, W) or (B, 3, H, W) float tensors or arrays in [0, 1], as `world.render`
 returns them. The same colour always means the same road or object (see `ROAD_COLORS`).
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from matplotlib import animation as mpl_animation
 from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 
 # The world's objects keep the renderer's colours, so a figure and a frame of the same scene match.
-from ..physics.render import FLOOR_COLOR, HAND_COLOR, TABLE_COLOR
+from ..world.render import FLOOR_COLOR, HAND_COLOR, TABLE_COLOR
 
 # One colour per road, used on every page (colour-blind-safe Okabe–Ito palette).
 ROAD_COLORS = {

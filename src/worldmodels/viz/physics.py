@@ -160,7 +160,7 @@ def compare_paths(paths: dict, title: str, table=None) -> plt.Figure:
     """Disk paths in the world (x, y in metres) from several sources.
 
     paths: {label: (T, N, 2) positions}; a label containing "observed" is drawn as dots.
-    table: a physics.Table to draw.
+    table: a world.Table to draw.
     """
     fig, ax = plt.subplots(figsize=(8, 4.2))
     if table is not None:

@@ -74,7 +74,7 @@ def check_bars(rates: dict, title: str = "Which clips pass which check"):
 def table_html(table: dict):
     """`plausibility.compare`'s table (rows of {column: value}) as an HTML table for notebooks:
     check pass rates in %, other columns as numbers."""
-    from ..video.plausibility import CHECKS
+    from ..measure.plausibility import CHECKS
     from . import html_table
 
     columns = list(next(iter(table.values())))

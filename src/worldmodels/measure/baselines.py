@@ -5,12 +5,15 @@ Shapes: N clips, C context frames, H horizon frames; frames are (3, Hpx, Wpx) in
 - copy_last: the world stands still; repeat the last frame seen. Hard to beat at short
   horizons, because most pixels (sky, table, floor) never change.
 - mean_frame: the average picture, repeated: of the context, or of a training set of clips.
+- constant_velocity: in the physical state, every disk keeps its velocity: no forces, no
+  collisions. A model of physics that cannot beat it has learned nothing useful.
 """
 from __future__ import annotations
 
 import torch
 from torch import Tensor
 
+from ..world.state import Params, State
 from . import metrics
 
 
@@ -41,6 +44,14 @@ def copy_last_error(context: Tensor, future: Tensor) -> Tensor:
     if future.ndim != 5:
         raise ValueError(f"future must have shape (N, H, 3, H, W), got {tuple(future.shape)}")
     return metrics.error_by_horizon(copy_last(context, future.shape[1]), future, "mse")
+
+
+def constant_velocity(state: State, params: Params, steps: int) -> State:
+    """The baseline that knows no physics: every disk keeps its velocity, (B, steps+1, N, 2)."""
+    t = torch.arange(steps + 1, dtype=state.pos.dtype, device=state.pos.device)
+    pos = state.pos[:, None] + t[None, :, None, None] * params.dt * state.vel[:, None]
+    vel = state.vel[:, None].expand_as(pos)
+    return State(pos=pos, vel=vel, hand=state.hand[:, None].expand(-1, steps + 1, -1))
 
 
 def _check_context(context: Tensor, horizon: int) -> None:

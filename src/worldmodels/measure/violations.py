@@ -15,7 +15,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from .plausibility import Scene, table_gap
+from .plausibility import table_gap
+from .tracker import Scene
 
 VIOLATIONS = ("vanish", "teleport", "wrong_gravity", "sink")
 OUT_OF_VIEW = -10.0          # m; an object drawn here leaves no pixel in the frame

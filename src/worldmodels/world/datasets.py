@@ -1,6 +1,6 @@
 """Datasets from the world: batched rollouts of a scene under random or scripted actions.
 
-    from worldmodels.data import make_dataset
+    from worldmodels.world import make_dataset
     data = make_dataset("cup", num_rollouts=64, steps=50, frame_size=32, seed=0)
     data.states.pos   # (B, T+1, N, 2)
     data.actions      # (B, T, 2)
@@ -17,11 +17,11 @@ from typing import Callable
 import torch
 from torch import Tensor
 
-from .devices import pick_device
-from .physics.engine import rollout, step
-from .physics.render import render
-from .physics.scenes import bouncing_balls, cup_on_table
-from .physics.state import Params, State
+from ..devices import pick_device
+from .engine import rollout, step
+from .render import render
+from .scenes import bouncing_balls, cup_on_table
+from .state import Params, State
 
 SCENES = {"cup": cup_on_table, "balls": bouncing_balls}
 POLICIES = ("random", "push")
@@ -60,7 +60,7 @@ def make_dataset(scene: str = "cup", num_rollouts: int = 64, steps: int = 50, *,
                  device: str | torch.device = "cpu", **scene_kwargs) -> Rollouts:
     """Roll out `num_rollouts` worlds of a scene for `steps` engine steps, all in one batch.
 
-    scene:        "cup" (physics.cup_on_table) or "balls" (physics.bouncing_balls); extra
+    scene:        "cup" (world.cup_on_table) or "balls" (world.bouncing_balls); extra
                   keyword arguments go to the scene function, e.g. num_balls=5, or dt=0.02
                   for steps twice as long as the default 0.01 s
     policy:       "random" (smooth random pushes), "push" (the hand pushes the first disk to

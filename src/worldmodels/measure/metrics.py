@@ -17,6 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from ..world.state import State
+
 SSIM_WINDOW = 7          # pixels; Gaussian window side (7 keeps a 32x32 frame 26x26 after 'valid')
 SSIM_SIGMA = 1.5         # pixels; the window's standard deviation, as in Wang et al. (2004)
 SSIM_K1, SSIM_K2 = 0.01, 0.03   # stabilising constants of Eq. 13 of Wang et al. (2004)
@@ -94,6 +96,14 @@ def error_by_horizon(pred: Tensor, target: Tensor, metric: str = "mse") -> Tenso
     if pred.ndim != 5:
         raise ValueError(f"pred must have shape (N, T, 3, H, W), got {tuple(pred.shape)}")
     return METRICS[metric](pred, target).mean(dim=0)
+
+
+def position_error(pred: State, truth: State) -> Tensor:
+    """Mean distance (m) between predicted and true disk centres at each step: (T+1,)."""
+    if pred.pos.shape != truth.pos.shape:
+        raise ValueError(f"pred and truth must have the same shape, got "
+                         f"{tuple(pred.pos.shape)} and {tuple(truth.pos.shape)}")
+    return (pred.pos - truth.pos).norm(dim=-1).mean(dim=(0, 2))
 
 
 def _gaussian_window(device) -> Tensor:

@@ -1,6 +1,6 @@
 """The toddler task as a Gymnasium environment: a hand pushes a cup along a table.
 
-    import gymnasium, worldmodels.physics
+    import gymnasium, worldmodels.world.envs   # importing envs registers the ids
     env = gymnasium.make("worldmodels/CupPush-v0")                    # push it off the table
     env = gymnasium.make("worldmodels/CupTarget-v0", obs_type="pixels")  # push it to a mark
 
@@ -231,5 +231,42 @@ def register_envs() -> None:
     """Register the cup tasks with Gymnasium (safe to call more than once)."""
     for env_id, task in ENV_IDS.items():
         if env_id not in gymnasium.registry:
-            gymnasium.register(id=env_id, entry_point="worldmodels.physics.envs:CupPushEnv",
+            gymnasium.register(id=env_id, entry_point="worldmodels.world.envs:CupPushEnv",
                                max_episode_steps=MAX_EPISODE_STEPS, kwargs={"task": task})
+
+
+# ------------------------------------------------- any Gymnasium environment, as agents see it
+
+def make_env(env_id: str, seed: int = 0) -> gymnasium.Env:
+    """gymnasium.make(env_id), checked: Box observations and Box actions with finite bounds."""
+    if not isinstance(env_id, str):
+        raise TypeError(f"env_id must be a Gymnasium id string, got {type(env_id).__name__}")
+    env = gymnasium.make(env_id)
+    if not isinstance(env.observation_space, spaces.Box):
+        raise ValueError(f"env_id {env_id!r} must have Box observations, got "
+                         f"{type(env.observation_space).__name__}")
+    space = env.action_space
+    if not isinstance(space, spaces.Box) or not np.all(np.isfinite([space.low, space.high])):
+        raise ValueError(f"env_id {env_id!r} must have Box actions with finite bounds, got {space}")
+    env.action_space.seed(seed)
+    return env
+
+
+def to_env_action(action: np.ndarray, space: spaces.Box) -> np.ndarray:
+    """An action in [-1, 1]^A -> the environment's Box [low, high]."""
+    return (space.low + (action + 1.0) * 0.5 * (space.high - space.low)).astype(space.dtype)
+
+
+def sizes(env: gymnasium.Env) -> tuple[int, int]:
+    """(observation size, action size) of an environment with Box spaces, flattened."""
+    return int(np.prod(env.observation_space.shape)), int(np.prod(env.action_space.shape))
+
+
+def obs_tensor(obs) -> torch.Tensor:
+    """A Gymnasium observation as a (1, D) float32 tensor, the batch of one an agent acts on."""
+    return torch.as_tensor(np.asarray(obs, np.float32).reshape(1, -1))  # (1, D)
+
+
+# Gymnasium's convention for packages of environments: importing the module registers its ids
+# (`import worldmodels.world.envs`, or gymnasium.make("worldmodels.world.envs:worldmodels/CupPush-v0")).
+register_envs()

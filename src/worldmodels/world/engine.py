@@ -25,8 +25,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from .bodies import Bodies, as_complex
 from .contacts import find_contacts
-from .solver import Bodies, as_complex, correct_positions, solve_velocities
+from .solver import correct_positions, solve_velocities
 from .state import Params, SimulationDiverged, State
 
 MAX_SPEED = 1.0e3       # m/s; any faster and the step has blown up
@@ -40,7 +41,7 @@ def step(state: State, action: Tensor | None, params: Params) -> State:
             None keeps the hand still
     Returns the next State. Raises SimulationDiverged if the step blows up.
     """
-    _check_inputs(state, action, params)
+    check_step_inputs(state, action, params)
     dt = params.dt
     hand, hand_vel = _move_hand(state.hand, action, params)                 # (B, 2) each
     # Inside the step, 2-D vectors are complex numbers x + iy (see solver.py).
@@ -112,7 +113,8 @@ def _move_hand(hand: Tensor, action: Tensor | None, params: Params) -> tuple[Ten
 
 # ------------------------------------------------------------------------------ checks
 
-def _check_inputs(state: State, action: Tensor | None, params: Params) -> None:
+def check_step_inputs(state: State, action: Tensor | None, params: Params) -> None:
+    """Raise a clear error unless (state, action, params) is a valid input to one step."""
     if not isinstance(state, State):
         raise TypeError(f"state must be a State, got {type(state).__name__}")
     if not isinstance(params, Params):
@@ -146,10 +148,10 @@ def _check_finite(pos: Tensor, vel: Tensor, hand: Tensor, params: Params) -> Non
     with torch.no_grad():
         # NaN or inf anywhere in pos or hand turns the sum into NaN, which fails the comparison.
         worst = vel.abs().amax() + 0.0 * (pos.sum() + hand.sum())
-    _check_speed(float(worst), params)
+    check_speed(float(worst), params)
 
 
-def _check_speed(worst: float, params: Params) -> None:
+def check_speed(worst: float, params: Params) -> None:
     """Raise SimulationDiverged unless the largest speed component `worst` (m/s) is sane."""
     if not worst <= MAX_SPEED:   # also true for NaN
         raise SimulationDiverged(

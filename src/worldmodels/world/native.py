@@ -1,8 +1,8 @@
 """The engine's step compiled to C: the same world, no gradients, for simulation at scale.
 
-    from worldmodels.physics import native
+    from worldmodels.world import native
     if native.available():
-        state = native.step(state, action, params)     # as physics.step, without gradients
+        state = native.step(state, action, params)     # as world.step, without gradients
 
 `engine.step` is the reference: a pure PyTorch step that autograd can differentiate, batched
 as tensor operations. At a large batch on a CPU those operations cost more to dispatch than
@@ -15,7 +15,7 @@ makes it the same engine rather than a second one.
 
 The C file is compiled on first use with the system's C compiler (`$CC`, else `cc`) into a
 cache folder (`$WORLDMODELS_CACHE`, else ~/.cache/worldmodels), once per source version.
-Where no compiler works, `available()` is False and `physics.step` does the same job slower.
+Where no compiler works, `available()` is False and `world.step` does the same job slower.
 
 Shapes: B worlds, N disks.
 """
@@ -35,7 +35,7 @@ import torch
 from torch import Tensor
 
 from .contacts import static_boxes
-from .engine import _check_inputs, _check_speed
+from .engine import check_step_inputs, check_speed
 from .state import Params, State
 
 SOURCE = Path(__file__).with_name("native_step.c")
@@ -70,7 +70,7 @@ def available() -> bool:
 
 
 def step(state: State, action: Tensor | None, params: Params) -> State:
-    """Advance every world by params.dt seconds as `physics.step` does (to float rounding),
+    """Advance every world by params.dt seconds as `world.step` does (to float rounding),
     without gradients.
 
     state: positions, velocities (B, N, 2) and the hand (B, 2), float32 or float64, on the CPU
@@ -78,7 +78,7 @@ def step(state: State, action: Tensor | None, params: Params) -> State:
     Raises SimulationDiverged if the step blows up, ValueError for tensors that need gradients
     or live off the CPU, and OSError if no C compiler is available.
     """
-    _check_inputs(state, action, params)
+    check_step_inputs(state, action, params)
     library = _library(params.mass.dtype)
     inputs = _inputs(state, action, params)
     out = [torch.empty_like(state.pos), torch.empty_like(state.vel), torch.empty_like(state.hand)]
@@ -95,9 +95,9 @@ def step(state: State, action: Tensor | None, params: Params) -> State:
     first, *others = _slices(params.batch_size)
     helpers = [_pool().submit(run, *bounds) for bounds in others]
     worst = [run(*first)] + [helper.result() for helper in helpers]
-    # The divergence check of physics.step, on the largest speed of each slice (NaN if any
+    # The divergence check of world.step, on the largest speed of each slice (NaN if any
     # number was not finite; max() may skip a NaN, the sum keeps it).
-    _check_speed(max(worst) + 0.0 * sum(worst), params)
+    check_speed(max(worst) + 0.0 * sum(worst), params)
     return State(*out)
 
 
@@ -114,7 +114,7 @@ def _inputs(state: State, action: Tensor | None, params: Params) -> list[Tensor 
             raise ValueError(f"{name} must be on the CPU for native.step, got {tensor.device}")
         if tensor.requires_grad and torch.is_grad_enabled():
             raise ValueError(f"{name} requires grad, but native.step computes no gradients: "
-                             "use physics.step to differentiate")
+                             "use world.step to differentiate")
     return [None if t is None else t.contiguous() for t in tensors.values()]
 
 
@@ -141,7 +141,7 @@ def _pool() -> ThreadPoolExecutor:
 @lru_cache(maxsize=None)
 def _library(dtype: torch.dtype) -> ctypes.CDLL:
     """Compile native_step.c for this dtype (once per source version) and load it."""
-    c_name = C_TYPES[dtype]   # _check_inputs has admitted float32 and float64 only
+    c_name = C_TYPES[dtype]   # check_step_inputs has admitted float32 and float64 only
     source = SOURCE.read_bytes()
     compiler = os.environ.get("CC", "cc")
     folder = Path(os.environ.get("WORLDMODELS_CACHE", Path.home() / ".cache" / "worldmodels"))
@@ -177,5 +177,5 @@ def _compile(compiler: str, flags: tuple, path: Path) -> None:
                            check=True, capture_output=True, text=True)
         except FileNotFoundError:
             raise OSError(f"native.step needs a C compiler and found none (tried {compiler!r}; "
-                          "set $CC to choose one); physics.step does the same without one")
+                          "set $CC to choose one); world.step does the same without one")
         os.replace(built, path)

@@ -21,7 +21,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from ..nn import mlp
-from .learn import _obs, make_env, sizes, to_env_action
+from ..world.envs import make_env, obs_tensor, sizes, to_env_action
 
 
 @dataclass
@@ -120,7 +120,7 @@ def train_sac(cfg: SACConfig, env_id: str, progress: bool = True) -> tuple[SAC, 
             action = rng.uniform(-1, 1, action_size).astype(np.float32)
         else:
             with torch.no_grad():
-                action = agent.policy(_obs(obs))[0][0].numpy()
+                action = agent.policy(obs_tensor(obs))[0][0].numpy()
         next_obs, reward, terminated, truncated, info = env.step(
             to_env_action(action, env.action_space))
         for key, value in (("obs", np.ravel(obs)), ("next_obs", np.ravel(next_obs)),
@@ -155,7 +155,7 @@ def evaluate_sac(agent: SAC, env_id: str, episodes: int = 10, seed: int = 10_000
     for episode in range(episodes):
         (obs, _), total, done, info = env.reset(seed=seed + episode), 0.0, False, {}
         while not done:
-            action = agent.policy(_obs(obs), sample=False)[0][0].numpy()
+            action = agent.policy(obs_tensor(obs), sample=False)[0][0].numpy()
             obs, reward, terminated, truncated, info = env.step(
                 to_env_action(action, env.action_space))
             total, done = total + reward, terminated or truncated
