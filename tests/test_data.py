@@ -4,7 +4,7 @@ import torch
 
 from worldmodels.world.engine import rollout
 from worldmodels.world.render import render
-from worldmodels.world.datasets import MEAN_HOLD_STEPS, Rollouts, make_dataset, smooth_random_actions
+from worldmodels.world.datasets import Rollouts, make_dataset, thin
 
 
 def test_shapes_with_frames():
@@ -50,13 +50,6 @@ def test_push_moves_the_cup_right():
     assert (dx > 0.05).all()
 
 
-def test_random_actions_are_held_and_bounded():
-    actions = smooth_random_actions(64, 200, 2.0, torch.Generator().manual_seed(0))
-    assert actions.shape == (64, 200, 2) and actions.abs().max() <= 2.0
-    changes = (actions[:, 1:] != actions[:, :-1]).any(-1).float().mean().item()
-    assert changes == pytest.approx(1 / MEAN_HOLD_STEPS, abs=0.02)
-
-
 def test_callable_policy_gets_state_time_and_generator():
     seen = []
 
@@ -79,3 +72,15 @@ def test_callable_policy_gets_state_time_and_generator():
 def test_bad_arguments_name_themselves(kwargs, name):
     with pytest.raises(ValueError, match=name):
         make_dataset(**{"num_rollouts": 2, "steps": 3, "frame_size": None, **kwargs})
+
+
+def test_thinning_keeps_every_skipth_state_and_frame_and_averages_the_actions():
+    data = make_dataset(num_rollouts=3, steps=12, frame_size=16, seed=4)
+    slow = data.thin(3)
+    assert slow.steps == 4 and slow.frames.shape[1] == 5 and slow.states.pos.shape[1] == 5
+    assert torch.equal(slow.states.pos, data.states.pos[:, ::3])
+    assert torch.equal(slow.frames, data.frames[:, ::3])
+    torch.testing.assert_close(slow.actions[:, 1], data.actions[:, 3:6].mean(dim=1))
+    assert torch.equal(thin(data.states, 1).pos, data.states.pos)
+    with pytest.raises(ValueError, match="multiple of every=5"):
+        data.thin(5)

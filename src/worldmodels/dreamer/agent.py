@@ -39,7 +39,7 @@ def _worker() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(1, initializer=torch.set_num_threads, initargs=(1,))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
     env_steps: int = 10_000          # real environment steps in total
     prefill: int = 1_000             # steps of uniformly random actions before learning starts

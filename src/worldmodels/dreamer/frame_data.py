@@ -31,7 +31,5 @@ def frame_sequences(num_rollouts: int = 256, steps: int = 25, *, skip: int = 2,
     if not (isinstance(steps, int) and steps >= 1):
         raise ValueError(f"steps must be an int >= 1, got {steps!r}")
     data = make_dataset(scene, num_rollouts, steps * skip, policy="random",
-                        frame_size=frame_size, seed=seed, device=device)
-    frames = data.frames[:, ::skip]                                          # (B, T+1, 3, H, W)
-    actions = data.actions.view(num_rollouts, steps, skip, 2).mean(dim=2)    # (B, T, 2)
-    return frames.contiguous(), actions / data.params.hand_max_speed
+                        frame_size=frame_size, seed=seed, device=device).thin(skip)
+    return data.frames, data.actions / data.params.hand_max_speed   # (B, T+1, 3, H, W), (B, T, 2)

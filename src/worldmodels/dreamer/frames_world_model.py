@@ -38,7 +38,7 @@ from .symlog import symexp
 CHECKPOINT = "rssm_frames"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
     deter_size: int = 64      # size of the GRU state h (units)
     stoch_size: int = 8       # S, categorical latent variables in z

@@ -28,7 +28,7 @@ from . import vae as vae_module
 from .frame_data import frame_sequences
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
     latent_size: int = 16     # D, must equal the VAE's latent size
     action_size: int = 2      # A, the hand's (vx, vy) scaled to [-1, 1]

@@ -24,7 +24,7 @@ from ..nn import ConvDecoder, ConvEncoder
 from .frame_data import frame_sequences
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
     frame_size: int = 32      # side of the square frames, pixels
     latent_size: int = 16     # D, the size of z: how many numbers one frame is squeezed into

@@ -24,7 +24,7 @@ from ..nn import mlp
 from ..world.envs import make_env, obs_tensor, sizes, to_env_action
 
 
-@dataclass
+@dataclass(frozen=True)
 class SACConfig:
     env_steps: int = 10_000      # real environment steps in total
     prefill: int = 1_000         # steps of uniformly random actions before learning starts

@@ -29,7 +29,7 @@ ARCHITECTURES = ("hamiltonian", "mlp")
 P_SCALE = 4.0  # kg m^2/s; momenta are divided by this before entering a network
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
     architecture: str = "hamiltonian"  # "hamiltonian" (learn H) or "mlp" (learn dq/dt, dp/dt)
     gravity: float = 9.81      # m/s^2

@@ -40,7 +40,7 @@ EVENT_DV = 0.05       # m/s; a step whose dv differs from free fall by more than
 ARCHITECTURES = ("interaction", "mlp")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
     architecture: str = "interaction"  # "interaction" (message passing) or "mlp" (concatenated)
     num_balls: int = 3          # disks per training scene

@@ -30,7 +30,7 @@ SPEED_SCALE = 3.0     # m/s; velocities are divided by this before entering the 
 DV_SCALE = 0.01       # m/s; the network predicts the correction in these units
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
     drag: float = 1.0           # rho * C_d of "reality"'s air (kg/m^2); 0 is the bare engine
     num_balls: int = 1          # disks per scene

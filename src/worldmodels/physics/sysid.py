@@ -44,7 +44,7 @@ CUP_X, BALL_X = 0.30, 0.75                                         # m, start on
 CUP_MASS = 0.3                                                     # kg; only the ratio matters
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
     """The observed experiment and the optimiser."""
 

@@ -21,6 +21,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
+from ..world.actions import random_buttons, repeat
+from ..world.datasets import thin
 from ..world.engine import rollout as engine_rollout
 from ..world.render import render
 from ..world.scenes import cup_on_table
@@ -32,7 +34,7 @@ LEFT, WAIT, RIGHT = BUTTONS["left"], BUTTONS["wait"], BUTTONS["right"]
 CONTEXT = 2                            # frames the model sees: two frames show a velocity
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
     frame_size: int = 32          # pixels per side of a frame (a multiple of 2)
     frame_steps: int = 4          # engine steps (0.01 s each) per model step: 25 frames/s
@@ -130,26 +132,11 @@ def simulate(state: State, params: Params, actions: Tensor, frame_steps: int,
 
     actions (B, T): the hand's horizontal velocity (m/s), held for frame_steps engine steps.
     """
-    B, T = actions.shape
-    velocity = torch.zeros(B, T * frame_steps, 2)
-    velocity[..., 0] = actions.repeat_interleave(frame_steps, dim=1)
-    with torch.no_grad():
-        trajectory = engine_rollout(state, velocity, params)          # (B, T*steps+1, ...)
-        kept = trajectory.pos[:, ::frame_steps], trajectory.hand[:, ::frame_steps]
-        frames = render(State(kept[0], torch.zeros_like(kept[0]), kept[1]), params, frame_size)
+    velocity = torch.stack([actions, torch.zeros_like(actions)], dim=-1).to(state.pos)  # m/s
+    with torch.no_grad():                                                   # (B, T, 2) above
+        trajectory = engine_rollout(state, repeat(velocity, frame_steps), params)  # T*steps+1
+        frames = render(thin(trajectory, frame_steps), params, frame_size)
     return frames, trajectory.at(-1)
-
-
-def random_buttons(num: int, steps: int, mean_hold: float,
-                   generator: torch.Generator) -> Tensor:
-    """(B, T) presses of LEFT, WAIT or RIGHT, each held a geometric number of steps."""
-    choice = torch.tensor(list(BUTTONS.values()))[torch.randint(3, (num, steps),
-                                                                generator=generator)]
-    switch = torch.rand(num, steps, generator=generator) < 1.0 / mean_hold
-    switch[:, 0] = True
-    index = torch.arange(steps).expand(num, steps)
-    held_from = torch.where(switch, index, 0).cummax(dim=1).values        # (B, T)
-    return choice.gather(1, held_from)
 
 
 def make_play_data(cfg: Config) -> tuple[Tensor, Tensor]:
@@ -159,7 +146,8 @@ def make_play_data(cfg: Config) -> tuple[Tensor, Tensor]:
     """
     generator = torch.Generator().manual_seed(cfg.seed)
     state, params = start_states(cfg.num_sequences, cfg.seed)
-    actions = random_buttons(cfg.num_sequences, cfg.sequence_steps + 1, cfg.mean_hold, generator)
+    actions = random_buttons(cfg.num_sequences, cfg.sequence_steps + 1, BUTTONS.values(),
+                             cfg.mean_hold, generator)
     frames, _ = simulate(state, params, actions, cfg.frame_steps, cfg.frame_size)
     return frames, actions
 

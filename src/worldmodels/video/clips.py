@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
+from ..world.actions import push
+from ..world.datasets import thin
 from ..world.engine import rollout
 from ..world.render import render
 from ..world.scenes import cup_on_table
@@ -93,15 +95,11 @@ def simulate_clips(num_clips: int, context: int = 4, horizon: int = 10, frame_si
     # the push), or at the last context frame (the first future frame is the first that moves).
     start = (context - 1) * FRAME_STEPS if scene == "random_push" else 0
     steps = (T - 1) * FRAME_STEPS
-    actions = torch.zeros(N, steps, 2)                        # (N, steps, 2) hand velocity
-    actions[:, start:, 0] = speed[:, None]
     with torch.no_grad():
-        trajectory = rollout(state, actions, params)          # pos (N, steps+1, 1, 2)
-        kept = torch.arange(0, steps + 1, FRAME_STEPS)        # (T,) one engine step per frame
-        pos, hand = trajectory.pos[:, kept], trajectory.hand[:, kept]
-        frames = render(type(trajectory)(pos, trajectory.vel[:, kept], hand), params,
-                        size=frame_size)                      # (N, T, 3, H, W)
-    return Clips(frames=frames, cup=pos[:, :, 0], hand=hand, speed=speed,
+        trajectory = rollout(state, push(speed, steps, start), params)  # pos (N, steps+1, 1, 2)
+        kept = thin(trajectory, FRAME_STEPS)                  # pos (N, T, 1, 2): one per frame
+        frames = render(kept, params, size=frame_size)        # (N, T, 3, H, W)
+    return Clips(frames=frames, cup=kept.pos[:, :, 0], hand=kept.hand, speed=speed,
                  frame_dt=FRAME_STEPS * params.dt, context=context)
 
 

@@ -18,6 +18,7 @@ import torch
 from torch import Tensor
 
 from ..devices import pick_device
+from .actions import mean_over, smooth_random_actions
 from .engine import rollout, step
 from .render import render
 from .scenes import bouncing_balls, cup_on_table
@@ -25,7 +26,6 @@ from .state import Params, State
 
 SCENES = {"cup": cup_on_table, "balls": bouncing_balls}
 POLICIES = ("random", "push")
-MEAN_HOLD_STEPS = 10  # random actions are held this many engine steps on average
 
 # A policy maps (state at time t, t, generator) to hand velocities (B, 2) in m/s.
 Policy = Callable[[State, int, torch.Generator], Tensor]
@@ -53,6 +53,22 @@ class Rollouts:
     @property
     def steps(self) -> int:
         return self.actions.shape[1]
+
+    def thin(self, skip: int) -> "Rollouts":
+        """Every `skip`-th state and frame; each action the mean over the skipped steps.
+
+        What a camera running slower than the engine records: T must be a multiple of skip.
+        """
+        if not (isinstance(skip, int) and 1 <= skip <= self.steps):
+            raise ValueError(f"skip must be an int in [1, {self.steps}] steps, got {skip!r}")
+        frames = None if self.frames is None else self.frames[:, ::skip].contiguous()
+        return Rollouts(states=thin(self.states, skip), actions=mean_over(self.actions, skip),
+                        frames=frames, params=self.params)
+
+
+def thin(trajectory: State, skip: int) -> State:
+    """A trajectory State (B, T+1, ...) thinned to every `skip`-th step, the first included."""
+    return State(trajectory.pos[:, ::skip], trajectory.vel[:, ::skip], trajectory.hand[:, ::skip])
 
 
 def make_dataset(scene: str = "cup", num_rollouts: int = 64, steps: int = 50, *,
@@ -101,24 +117,6 @@ def make_dataset(scene: str = "cup", num_rollouts: int = 64, steps: int = 50, *,
             states, actions = _closed_loop(state, params, policy, steps, generator)
         frames = None if frame_size is None else render(states, params, size=frame_size)
     return Rollouts(states=states, actions=actions, frames=frames, params=params)
-
-
-def smooth_random_actions(batch_size: int, steps: int, max_speed: float,
-                          generator: torch.Generator) -> Tensor:
-    """Random hand velocities (B, T, 2) in [-max_speed, max_speed], held for a while.
-
-    Fresh noise at every 0.01 s step makes the hand jitter in place: a random walk of T steps
-    covers about sqrt(T) step lengths, a held stroke T of them. Holding each velocity for a
-    random, geometrically distributed time (mean MEAN_HOLD_STEPS) gives strokes that travel,
-    reach the cup from either side and push it: in 50-step cup rollouts about a third of the
-    cups move by more than 10 cm, against one in twelve with fresh noise every step.
-    """
-    candidates = (2 * torch.rand(batch_size, steps, 2, generator=generator) - 1) * max_speed
-    switch = torch.rand(batch_size, steps, generator=generator) < 1.0 / MEAN_HOLD_STEPS
-    switch[:, 0] = True                                        # (B, T): a new stroke starts here
-    steps_idx = torch.arange(steps).expand(batch_size, steps)
-    stroke_start = torch.where(switch, steps_idx, torch.zeros_like(steps_idx)).cummax(dim=1).values
-    return candidates.gather(1, stroke_start.unsqueeze(-1).expand(-1, -1, 2))  # (B, T, 2)
 
 
 def push_policy(params: Params, generator: torch.Generator) -> Policy:
