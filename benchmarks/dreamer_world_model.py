@@ -90,7 +90,7 @@ def main() -> None:
         vae, rnn = (world_models.vae_module.from_payload(payload["vae"]),
                     world_models.sequence_model.from_payload(payload["rnn"]))
     else:
-        vae, rnn = world_models.load()
+        vae, rnn = world_models.load_pretrained()
     print(f"\nWorld Models V + M, {ROLLOUTS} held-out rollouts (seed {SEED})")
     vae_rnn_report(vae, rnn)
 

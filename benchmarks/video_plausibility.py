@@ -67,7 +67,7 @@ def model_table(num_clips: int) -> None:
 
 def following(num: int) -> None:
     model = action_conditioned.load_pretrained()
-    rates = action_conditioned.action_following(model, num=num)
+    rates = action_conditioned.evaluate(model, num=num)
     print(f"\naction-conditioned model: cup follows the push in {rates['cup_following_rate']:.1%}"
           f" of {rates['cup_scenes']} scenes; the hand in {rates['hand_following_rate']:.1%}"
           f" of {rates['hand_scenes']}")

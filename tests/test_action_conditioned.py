@@ -20,17 +20,17 @@ def test_buttons_move_the_hand_by_speed_times_time():
 
 
 def test_tiny_training_runs_and_rollout_has_the_right_shape():
-    model, history = A.train(A.tiny_config(), progress=False)
-    assert len(history["loss"]) == A.tiny_config().iterations
+    model, history = A.train(A.Config.tiny(), progress=False)
+    assert len(history["loss"]) == A.Config.tiny().iterations
     context = torch.rand(2, 2, 3, 32, 32)
     out = A.rollout(model, context, torch.full((2, 5), A.RIGHT))
     assert out.shape == (2, 5, 3, 32, 32) and 0 <= out.min() and out.max() <= 1
 
 
-@pytest.mark.skipif(A.CHECKPOINT not in checkpoints.available(), reason="not shipped yet")
+@pytest.mark.skipif(A.CHECKPOINTS[0] not in checkpoints.available(), reason="not shipped yet")
 def test_shipped_model_follows_the_buttons_and_beats_copying():
     model = A.load_pretrained()
-    rates = A.action_following(model, num=16, steps=6, seed=2024)  # scenes never trained on
+    rates = A.evaluate(model, num=16, steps=6, seed=2024)  # scenes never trained on
     assert rates["cup_scenes"] >= 10
     assert rates["cup_following_rate"] >= 0.9 and rates["hand_following_rate"] >= 0.9
     state, params = A.start_states(8, seed=2025)
@@ -46,7 +46,7 @@ def test_shipped_model_follows_the_buttons_and_beats_copying():
 
 
 def test_bad_input_is_refused():
-    model = A.ActionVideoModel(A.tiny_config())
+    model = A.ActionVideoModel(A.Config.tiny())
     with pytest.raises(ValueError, match="context"):
         A.rollout(model, torch.rand(2, 3, 3, 32, 32), torch.zeros(2, 4))
     with pytest.raises(ValueError, match="actions"):

@@ -153,10 +153,10 @@ def test_bad_actor_gradient_is_named():
 def test_shipped_agents_meet_their_bars(name, bar):
     """Held-out episodes (seeds the training and its evaluation never used)."""
     from worldmodels import checkpoints
-    from worldmodels.dreamer.recipes import load_agent
+    from worldmodels.dreamer.recipes import load_pretrained
     if name not in checkpoints.available():
         pytest.skip(f"{name} is not shipped yet: python -m worldmodels.train {name}")
-    agent, env_id = load_agent(name)
+    agent, env_id = load_pretrained(name=name)
     returns, successes = evaluate(agent, env_id, episodes=5, seed=777)
     if bar == "return":
         assert np.mean(returns) >= -200, returns      # issue: >= -200 on Pendulum-v1

@@ -8,7 +8,7 @@ from worldmodels.dreamer import rssm
 
 
 def test_tiny_rssm_loss_falls_and_imagination_has_the_right_shape():
-    model, history = fwm.train(fwm.TINY, progress=False)
+    model, history = fwm.train(fwm.Config.tiny(), progress=False)
     assert sum(history["recon"][-5:]) < 0.7 * sum(history["recon"][:5])
     frames, actions = torch.rand(2, 7, 3, 32, 32), torch.zeros(2, 6, 2)
     pred = fwm.open_loop(model, frames, actions, context=3)
@@ -25,7 +25,7 @@ def test_windows_pair_each_frame_with_the_action_that_follows_it():
 
 
 def test_the_shipped_rssm_reconstructs_and_beats_copy_last_frame_ten_steps_ahead():
-    model = fwm.load()
+    model = fwm.load_pretrained()
     result = fwm.evaluate(model, num_rollouts=16, context=5, horizon=10, seed=2024)
     assert result["recon"] < 0.5 * result["mean_frame"]
     assert result["open_loop"][-1] < result["copy_last"][-1]
@@ -42,11 +42,11 @@ def test_the_kl_balance_check_accepts_the_library_and_rejects_an_unbalanced_loss
 
 
 def test_bad_input_is_refused_with_a_clear_error():
-    model = fwm.make_world_model(fwm.TINY)
+    model = fwm.make_world_model(fwm.Config.tiny())
     frames, actions = torch.rand(1, 5, 3, 32, 32), torch.zeros(1, 4, 2)
     with pytest.raises(ValueError, match="context"):
         fwm.open_loop(model, frames, actions, context=5)
     with pytest.raises(ValueError, match="seq_len"):
         fwm.sample_windows(frames, actions, 9, 2, torch.Generator())
     with pytest.raises(ValueError, match="actions"):
-        fwm.train(fwm.TINY, frames=frames, actions=torch.zeros(1, 5, 2), progress=False)
+        fwm.train(fwm.Config.tiny(), frames=frames, actions=torch.zeros(1, 5, 2), progress=False)

@@ -33,16 +33,16 @@ def test_reparameterised_samples_have_the_right_statistics_and_gradients():
 
 
 def test_tiny_vae_and_sequence_model_losses_fall():
-    model, history = vae.train(vae.TINY, progress=False)
+    model, history = vae.train(vae.Config.tiny(), progress=False)
     assert sum(history["loss"][-5:]) < 0.5 * sum(history["loss"][:5])
-    rnn, history = sequence_model.train(sequence_model.TINY, model, progress=False)
+    rnn, history = sequence_model.train(sequence_model.Config.tiny(), model, progress=False)
     assert sum(history["loss"][-5:]) < sum(history["loss"][:5])
     dream = world_models.dream_frames(model, rnn, torch.rand(3, 3, 32, 32), torch.zeros(3, 4, 2))
     assert dream.shape == (3, 5, 3, 32, 32) and torch.isfinite(dream).all()
 
 
 def test_the_shipped_vae_and_rnn_beat_trivial_baselines_on_unseen_rollouts():
-    v, m = world_models.load()
+    v, m = world_models.load_pretrained()
     result = world_models.evaluate(v, m, num_rollouts=16, horizon=10, seed=2024)
     assert result["recon_mse"] < 0.5 * result["mean_frame_mse"]
     assert result["dream_mse"] < result["copy_first_mse"]
@@ -57,7 +57,7 @@ def test_the_kl_exercise_check_accepts_the_reference_and_rejects_a_mean_over_dim
 
 
 def test_bad_input_is_refused_with_a_clear_error():
-    model = vae.VAE(vae.TINY)
+    model = vae.VAE(vae.Config.tiny())
     with pytest.raises(ValueError, match="frames must have shape"):
         model.encode(torch.rand(2, 3, 16, 16))
     with pytest.raises(TypeError, match="frames"):
@@ -66,8 +66,8 @@ def test_bad_input_is_refused_with_a_clear_error():
         vae.reparameterize(torch.zeros(2, 3), torch.zeros(2, 4))
     with pytest.raises(ValueError, match="skip"):
         frame_sequences(2, 3, skip=0)
-    rnn = sequence_model.SequenceModel(sequence_model.TINY)
+    rnn = sequence_model.SequenceModel(sequence_model.Config.tiny())
     with pytest.raises(ValueError, match="temperature"):
         rnn.dream(torch.zeros(1, 4), torch.zeros(1, 3, 2), temperature=-1.0)
     with pytest.raises(ValueError, match="latent_size"):
-        sequence_model.train(replace(sequence_model.TINY, latent_size=5), model, progress=False)
+        sequence_model.train(replace(sequence_model.Config.tiny(), latent_size=5), model, progress=False)

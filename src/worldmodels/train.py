@@ -1,39 +1,50 @@
 """Reproduce a shipped checkpoint from scratch: `python -m worldmodels.train NAME`.
 
-Each recipe is a function in its road's package that trains from a fixed seed and returns
-`(payload, metrics)`: the dict to save and the quality it reached. This is the only code that
-writes into `worldmodels/checkpoints/`.
+Every model module of a road that ships weights follows the road contract (ARCHITECTURE.md):
+it names them in `CHECKPOINTS` and trains each from a fixed seed with `recipe(name)`, which
+returns `(payload, metrics)`: the dict to save and the quality it reached. The list of recipes
+is found from the modules themselves. This is the only code that writes into
+`worldmodels/checkpoints/`.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import time
+from types import ModuleType
 
 from . import checkpoints
 
-# name -> "module:function". Every shipped checkpoint has a recipe here.
-RECIPES: dict[str, str] = {
-    "dreamer_pendulum": "worldmodels.dreamer.recipes:dreamer_pendulum",
-    "dreamer_cup": "worldmodels.dreamer.recipes:dreamer_cup",
-    "world_models_vae_rnn": "worldmodels.dreamer.world_models:recipe",
-    "rssm_frames": "worldmodels.dreamer.frames_world_model:recipe",
-    "video_predictor": "worldmodels.video.predictor:recipe",
-    "video_generative": "worldmodels.video.generative:recipe",
-    "video_action_conditioned": "worldmodels.video.action_conditioned:checkpoint_recipe",
-    "interaction_network": "worldmodels.physics.interaction_network:recipe",
-    "hamiltonian": "worldmodels.physics.hamiltonian:recipe",
-}
+# Packages below the roads: they train nothing, so the search for recipes skips them.
+NOT_ROADS = ("world", "measure", "checkpoints", "viz", "exercises")
+
+
+def recipes() -> dict[str, ModuleType]:
+    """{checkpoint name: the model module whose `recipe(name)` trains it}, over every road."""
+    package = importlib.import_module("worldmodels")
+    found: dict[str, ModuleType] = {}
+    for road in pkgutil.iter_modules(package.__path__):
+        if not road.ispkg or road.name in NOT_ROADS:
+            continue
+        road_package = importlib.import_module(f"worldmodels.{road.name}")
+        for info in pkgutil.iter_modules(road_package.__path__):
+            module = importlib.import_module(f"worldmodels.{road.name}.{info.name}")
+            for name in getattr(module, "CHECKPOINTS", ()):
+                if name in found:
+                    raise RuntimeError(f"checkpoint {name!r} is claimed by both "
+                                       f"{found[name].__name__} and {module.__name__}")
+                found[name] = module
+    return found
 
 
 def reproduce(name: str, folder=None) -> dict:
     """Train checkpoint `name` from scratch, save it, and return its record."""
-    if name not in RECIPES:
-        raise ValueError(f"name must be one of {sorted(RECIPES)}, got {name!r}")
-    module_name, function_name = RECIPES[name].split(":")
-    recipe = getattr(importlib.import_module(module_name), function_name)
+    found = recipes()
+    if name not in found:
+        raise ValueError(f"name must be one of {sorted(found)}, got {name!r}")
     start = time.perf_counter()
-    payload, metrics = recipe()
+    payload, metrics = found[name].recipe(name)
     metrics = {**metrics, "train_seconds": round(time.perf_counter() - start, 1)}
     checkpoints.save(name, payload, metrics, folder=folder)
     return metrics
@@ -44,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("names", nargs="*", help="checkpoints to reproduce (default: all)")
     parser.add_argument("--folder", default=None, help="write here instead of the package")
     args = parser.parse_args(argv)
-    for name in args.names or sorted(RECIPES):
+    for name in args.names or sorted(recipes()):
         print(f"{name}: {reproduce(name, folder=args.folder)}")
 
 

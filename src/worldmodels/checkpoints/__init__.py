@@ -30,6 +30,12 @@ def info(name: str) -> dict:
     return json.loads(record.read_text())
 
 
+def check_name(name: str, names: tuple[str, ...]) -> None:
+    """Raise a clear error unless `name` is one of the checkpoints `names` a recipe trains."""
+    if name not in names:
+        raise ValueError(f"name must be one of {names}, got {name!r}")
+
+
 def load(name: str, device: str | torch.device = "cpu") -> dict:
     """Load checkpoint `name` after checking its sha256 against its record."""
     record = info(name)

@@ -70,8 +70,7 @@ class Config:
         """A preset that runs the whole loop in a couple of seconds, for tests."""
         model = WorldModelConfig(deter_size=16, stoch_size=4, classes=4, hidden=16, embed_size=16)
         return cls(env_steps=300, prefill=100, train_every=20, action_repeat=2, batch_size=4,
-                   seq_len=8,
-                   horizon=5, hidden=16, eval_episodes=1, model=model)
+                   seq_len=8, horizon=5, hidden=16, eval_episodes=1, model=model)
 
 
 class Actor(nn.Module):

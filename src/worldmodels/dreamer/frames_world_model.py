@@ -35,7 +35,7 @@ from .rssm import WorldModel, WorldModelConfig
 from .sequence_model import encode_sequences
 from .symlog import symexp
 
-CHECKPOINT = "rssm_frames"
+CHECKPOINTS = ("rssm_frames",)
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,13 @@ class Config:
     seed: int = 0             # seeds the data, the weights and the samples
     device: str = "cpu"       # "cpu", "cuda" or "auto"
 
+    @classmethod
+    def tiny(cls) -> "Config":
+        """A preset that trains in about a second, for tests."""
+        return cls(deter_size=8, stoch_size=2, classes=4, hidden=8, embed_size=8, num_rollouts=8, rollout_steps=6, seq_len=4, batch_size=4, train_steps=40, lr=3e-3)
+
 
 # A model small enough for a test to train in a second (around the shipped VAE).
-TINY = Config(deter_size=8, stoch_size=2, classes=4, hidden=8, embed_size=8, num_rollouts=8,
-              rollout_steps=6, seq_len=4, batch_size=4, train_steps=40, lr=3e-3)
 
 
 class FrameWorldModel(nn.Module):
@@ -92,7 +95,7 @@ class FrameWorldModel(nn.Module):
 def make_world_model(cfg: Config, vae: vae_module.VAE | None = None) -> FrameWorldModel:
     """An RSSM world model of the codes of `vae` (the shipped VAE when None)."""
     if vae is None:
-        vae, _ = world_models.load()
+        vae, _ = world_models.load_pretrained()
     return FrameWorldModel(cfg, vae)
 
 
@@ -190,9 +193,9 @@ def from_payload(payload: dict) -> FrameWorldModel:
     return model.eval()
 
 
-def load(device: str | torch.device = "cpu") -> FrameWorldModel:
+def load_pretrained(device: str | torch.device = "cpu") -> FrameWorldModel:
     """The shipped RSSM world model of the cup world."""
-    return from_payload(checkpoints.load(CHECKPOINT, device=device)).to(device)
+    return from_payload(checkpoints.load(CHECKPOINTS[0], device=device)).to(device)
 
 
 def evaluate(model: FrameWorldModel, num_rollouts: int = 64, context: int = 5, horizon: int = 10,
@@ -217,8 +220,9 @@ def evaluate(model: FrameWorldModel, num_rollouts: int = 64, context: int = 5, h
             "open_loop": error[context:].tolist(), "copy_last": copy[context:].tolist()}
 
 
-def recipe() -> tuple[dict, dict]:
+def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
     """Train the shipped RSSM from seed 0; return (payload, held-out metrics)."""
+    checkpoints.check_name(name, CHECKPOINTS)
     model, _ = train(Config(), progress=True)
     model = from_payload(to_payload(model))  # score the weights exactly as shipped
     result = evaluate(model)

@@ -1,8 +1,8 @@
 """The shipped Dreamer agents: how each is trained (`python -m worldmodels.train NAME`) and loaded.
 
-Each recipe trains Dreamer from a fixed seed, then SAC (`measure/model_free.py`) on the same number of
-environment steps, and records both learning curves in the checkpoint's metrics, so pages can
-compare them without training anything.
+Each recipe trains Dreamer from a fixed seed, then SAC (`worldmodels.measure.model_free`) on
+the same number of environment steps, and records both learning curves in the checkpoint's
+metrics, so pages can compare them without training anything.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from .. import checkpoints
 from .agent import Config, Dreamer
 from ..measure.model_free import SACConfig, train_sac
 from ..world.envs import make_env, sizes
-from .learn import train
+from .learn import evaluate, train  # noqa: F401  (the road contract: Config, train, evaluate)
 
 # name -> (environment id, Dreamer's config, SAC's config): both get the same env_steps.
 SETUPS = {
@@ -27,7 +27,12 @@ SETUPS = {
 }
 
 
-def _recipe(name: str) -> tuple[dict, dict]:
+CHECKPOINTS = tuple(SETUPS)
+
+
+def recipe(name: str) -> tuple[dict, dict]:
+    """Train the shipped agent `name` (one of CHECKPOINTS) and SAC on the same steps."""
+    checkpoints.check_name(name, CHECKPOINTS)
     # Small networks run fastest with torch on one thread; Dreamer's updates give part of
     # their work to a second thread of their own (Dreamer.update_many), SAC's do not.
     torch.set_num_threads(1)
@@ -48,23 +53,17 @@ def _recipe(name: str) -> tuple[dict, dict]:
     return {"env_id": env_id, **agent.payload()}, metrics
 
 
-def dreamer_pendulum() -> tuple[dict, dict]:
-    """Dreamer on Gymnasium's Pendulum-v1 (state observations), 10,000 environment steps."""
-    return _recipe("dreamer_pendulum")
+def load_pretrained(device: str | torch.device = "cpu", name: str = "dreamer_cup"
+                    ) -> tuple[Dreamer, str]:
+    """A shipped agent and its environment id: `agent, env_id = load_pretrained(name=...)`.
 
-
-def dreamer_cup() -> tuple[dict, dict]:
-    """Dreamer on the cup task worldmodels/CupPush-v0 (push the cup off the table)."""
-    return _recipe("dreamer_cup")
-
-
-def load_agent(name: str) -> tuple[Dreamer, str]:
-    """A shipped agent and its environment id: `agent, env_id = load_agent("dreamer_cup")`."""
-    if name not in SETUPS:
-        raise ValueError(f"name must be one of {sorted(SETUPS)}, got {name!r}")
-    payload = checkpoints.load(name)
+    "dreamer_pendulum": Gymnasium's Pendulum-v1 (state observations), 10,000 steps;
+    "dreamer_cup": the cup task worldmodels/CupPush-v0 (push the cup off the table), 5,000.
+    """
+    checkpoints.check_name(name, CHECKPOINTS)
+    payload = checkpoints.load(name, device=device)
     env = make_env(payload["env_id"])
     agent = Dreamer.from_payload(payload, *sizes(env))
     env.close()
-    return agent.eval(), payload["env_id"]
+    return agent.to(device).eval(), payload["env_id"]
 

@@ -43,9 +43,12 @@ class Config:
     seed: int = 0             # seeds the data, the weights and the samples
     device: str = "cpu"       # "cpu", "cuda" or "auto"
 
+    @classmethod
+    def tiny(cls) -> "Config":
+        """A preset that trains in about a second, for tests."""
+        return cls(latent_size=4, hidden=8, num_rollouts=8, rollout_steps=4, batch_size=4, train_steps=30, lr=1e-2)
 
-TINY = Config(latent_size=4, hidden=8, num_rollouts=8, rollout_steps=4, batch_size=4,
-              train_steps=30, lr=1e-2)  # for tests
+
 
 
 class SequenceModel(nn.Module):

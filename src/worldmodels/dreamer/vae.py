@@ -42,9 +42,12 @@ class Config:
     seed: int = 0             # seeds the data, the weights and the samples
     device: str = "cpu"       # "cpu", "cuda" or "auto"
 
+    @classmethod
+    def tiny(cls) -> "Config":
+        """A preset that trains in about a second, for tests."""
+        return cls(latent_size=4, channels=4, num_rollouts=8, rollout_steps=4, batch_size=16, train_steps=30, lr=3e-3)
 
-TINY = Config(latent_size=4, channels=4, num_rollouts=8, rollout_steps=4, batch_size=16,
-              train_steps=30, lr=3e-3)  # for tests
+
 
 
 def kl_divergence(mu: Tensor, logvar: Tensor) -> Tensor:

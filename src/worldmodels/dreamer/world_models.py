@@ -2,12 +2,15 @@
 
 Letters: B rollouts, H dream horizon, D latent size, A action size.
 
-    vae, rnn = load()                        # the shipped pair
+    vae, rnn = load_pretrained()             # the shipped pair
+    (vae, rnn), history = train(Config.tiny())   # or train your own
     dreams = dream_frames(vae, rnn, first_frames, actions)   # (B, H+1, 3, 32, 32)
 
 `recipe` trains both from a fixed seed: `python -m worldmodels.train world_models_vae_rnn`.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
 
 import torch
 from torch import Tensor
@@ -17,7 +20,28 @@ from ..measure import metrics
 from . import sequence_model, vae as vae_module
 from .frame_data import frame_sequences
 
-CHECKPOINT = "world_models_vae_rnn"
+CHECKPOINTS = ("world_models_vae_rnn",)
+
+
+@dataclass(frozen=True)
+class Config:
+    vae: vae_module.Config = field(default_factory=vae_module.Config)  # V, trained first
+    rnn: sequence_model.Config = field(                                 # M, on V's latents;
+        default_factory=sequence_model.Config)                          # its latent_size is V's
+
+    @classmethod
+    def tiny(cls) -> "Config":
+        """A preset that trains in about a second, for tests."""
+        return cls(vae=vae_module.Config.tiny(), rnn=sequence_model.Config.tiny())
+
+
+def train(cfg: Config = Config(), progress: bool = True
+          ) -> tuple[tuple[vae_module.VAE, sequence_model.SequenceModel], dict]:
+    """Train V on frames, then M on V's latents. Returns ((vae, rnn), {"vae": ..., "rnn": ...})."""
+    vae, vae_history = vae_module.train(cfg.vae, progress=progress)
+    rnn_cfg = replace(cfg.rnn, latent_size=vae.cfg.latent_size)
+    rnn, rnn_history = sequence_model.train(rnn_cfg, vae, progress=progress)
+    return (vae, rnn), {"vae": vae_history, "rnn": rnn_history}
 
 
 def dream_frames(vae: vae_module.VAE, rnn: sequence_model.SequenceModel, first_frames: Tensor,
@@ -34,9 +58,10 @@ def dream_frames(vae: vae_module.VAE, rnn: sequence_model.SequenceModel, first_f
     return frames.view(*latents.shape[:2], *frames.shape[1:])
 
 
-def load(device: str | torch.device = "cpu") -> tuple[vae_module.VAE, sequence_model.SequenceModel]:
+def load_pretrained(device: str | torch.device = "cpu"
+                    ) -> tuple[vae_module.VAE, sequence_model.SequenceModel]:
     """The shipped V and M."""
-    payload = checkpoints.load(CHECKPOINT, device=device)
+    payload = checkpoints.load(CHECKPOINTS[0], device=device)
     return vae_module.from_payload(payload["vae"]), sequence_model.from_payload(payload["rnn"])
 
 
@@ -55,11 +80,10 @@ def evaluate(vae: vae_module.VAE, rnn: sequence_model.SequenceModel, num_rollout
             "copy_first_mse": metrics.error_by_horizon(copy_first, frames)[1:].mean().item()}
 
 
-def recipe() -> tuple[dict, dict]:
+def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
     """Train V, then M on V's latents, from seed 0; return (payload, held-out metrics)."""
-    vae, _ = vae_module.train(vae_module.Config(), progress=True)
-    rnn, _ = sequence_model.train(sequence_model.Config(latent_size=vae.cfg.latent_size), vae,
-                                  progress=True)
+    checkpoints.check_name(name, CHECKPOINTS)
+    (vae, rnn), _ = train(Config(), progress=True)
     payload = {"vae": vae_module.to_payload(vae), "rnn": sequence_model.to_payload(rnn)}
     metrics = {key: round(value, 6) for key, value in evaluate(vae, rnn).items()}
     return payload, metrics

@@ -37,6 +37,11 @@ class SACConfig:
     eval_episodes: int = 10      # evaluation episodes at the end of training
     seed: int = 0                # seeds torch, numpy and the environment
 
+    @classmethod
+    def tiny(cls) -> "SACConfig":
+        """A preset that runs the whole loop in a few seconds, for tests."""
+        return cls(env_steps=60, prefill=40, batch_size=8, hidden=8, eval_episodes=1)
+
 
 class SAC(nn.Module):
     """Tanh-Gaussian actor, twin Q-critics with targets, learned temperature."""

@@ -23,6 +23,7 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
+from .. import checkpoints
 from ..nn import mlp
 
 ARCHITECTURES = ("hamiltonian", "mlp")
@@ -57,6 +58,11 @@ class Config:
                 raise ValueError(f"{name} must be an int >= 1, got {getattr(self, name)!r}")
         if not self.noise >= 0:
             raise ValueError(f"noise must be >= 0, got {self.noise}")
+
+    @classmethod
+    def tiny(cls) -> "Config":
+        """A preset that trains in about a second, for tests."""
+        return cls(num_samples=256, hidden=16, batch_size=64, train_steps=80, noise=0.0, lr=1e-2)
 
 
 def pendulum_energy(q: Tensor, p: Tensor, cfg: Config) -> Tensor:
@@ -213,8 +219,12 @@ def evaluate(hnn: nn.Module, baseline: nn.Module, cfg: Config, num_orbits: int =
             for name, f in fields.items()}
 
 
-def recipe() -> tuple[dict, dict]:
+CHECKPOINTS = ("hamiltonian",)
+
+
+def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
     """`python -m worldmodels.train hamiltonian`: the HNN and its MLP baseline, same data."""
+    checkpoints.check_name(name, CHECKPOINTS)
     cfg = Config()
     data = make_data(cfg, torch.Generator().manual_seed(cfg.seed))
     hnn, _ = train(cfg, data)
@@ -223,10 +233,10 @@ def recipe() -> tuple[dict, dict]:
              "mlp": baseline.state_dict()}, evaluate(hnn, baseline, cfg))
 
 
-def load_pretrained() -> tuple[HamiltonianNetwork, FieldMLP, Config]:
+def load_pretrained(device: str | torch.device = "cpu"
+                    ) -> tuple[HamiltonianNetwork, FieldMLP, Config]:
     """The shipped HNN, its MLP baseline and their Config (see `recipe`)."""
-    from .. import checkpoints
-    payload = checkpoints.load("hamiltonian")
+    payload = checkpoints.load(CHECKPOINTS[0], device=device)
     cfg = Config(**payload["config"])
     hnn, baseline = HamiltonianNetwork(cfg), FieldMLP(cfg)
     hnn.load_state_dict(payload["hamiltonian"])

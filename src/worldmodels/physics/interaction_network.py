@@ -26,6 +26,7 @@ from tqdm.auto import tqdm
 
 from ..world.datasets import make_dataset
 from ..nn import mlp
+from .. import checkpoints
 from ..measure.baselines import constant_velocity
 from ..measure.metrics import position_error
 from ..world.state import Params, State
@@ -67,6 +68,11 @@ class Config:
             raise ValueError(f"event_fraction must lie in [0, 1), got {self.event_fraction}")
         if not self.neighbour_gap > 0:
             raise ValueError(f"neighbour_gap must be > 0 m, got {self.neighbour_gap}")
+
+    @classmethod
+    def tiny(cls) -> "Config":
+        """A preset that trains in about a second, for tests."""
+        return cls(num_rollouts=8, steps=20, hidden=16, effect_size=8, batch_size=32, train_steps=5)
 
 
 def object_features(pos: Tensor, vel: Tensor, radius: Tensor, world_size: float,
@@ -237,8 +243,12 @@ def _check_world(state: State, params: Params) -> None:
 
 # ------------------------------------------------------------------------------ checkpoint
 
-def recipe() -> tuple[dict, dict]:
+CHECKPOINTS = ("interaction_network",)
+
+
+def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
     """`python -m worldmodels.train interaction_network`: the IN and its MLP baseline."""
+    checkpoints.check_name(name, CHECKPOINTS)
     cfg = Config()
     data = make_data(cfg.num_balls, cfg.num_rollouts, cfg.steps, cfg.seed)
     net, _ = train(cfg, data)
@@ -249,10 +259,9 @@ def recipe() -> tuple[dict, dict]:
             "mlp": baseline.state_dict()}, metrics
 
 
-def load_pretrained() -> tuple[InteractionNetwork, MLPDynamics]:
+def load_pretrained(device: str | torch.device = "cpu") -> tuple[InteractionNetwork, MLPDynamics]:
     """The shipped interaction network and MLP baseline (see `recipe`)."""
-    from .. import checkpoints
-    payload = checkpoints.load("interaction_network")
+    payload = checkpoints.load(CHECKPOINTS[0], device=device)
     net, baseline = InteractionNetwork(Config(**payload["config"])), MLPDynamics(
         Config(**{**payload["config"], "architecture": "mlp"}))
     net.load_state_dict(payload["interaction_network"])

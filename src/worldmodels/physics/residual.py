@@ -51,6 +51,11 @@ class Config:
             if not (isinstance(getattr(self, name), int) and getattr(self, name) >= 1):
                 raise ValueError(f"{name} must be an int >= 1, got {getattr(self, name)!r}")
 
+    @classmethod
+    def tiny(cls) -> "Config":
+        """A preset that trains in about a second, for tests."""
+        return cls(num_rollouts=8, steps=20, hidden=16, batch_size=64, train_steps=30)
+
 
 def scenes(cfg: Config, num_rollouts: int, seed: int) -> tuple[State, Params]:
     """Fast balls in an empty box: State (B, N, 2) and Params."""

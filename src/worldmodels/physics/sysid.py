@@ -77,6 +77,11 @@ class Config:
         """Time steps of the whole observation."""
         return self.windows[-1]
 
+    @classmethod
+    def tiny(cls) -> "Config":
+        """A 0.2 s window (the collision and a few steps after it) and three iterations, for tests."""
+        return cls(windows=(10,), iterations=3)
+
 
 def check_values(values: Tensor) -> Tensor:
     """values (P,) or (B, P) of PARAMETERS, validated; returns them as (B, P) float64."""

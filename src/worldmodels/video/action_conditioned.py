@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
+from .. import checkpoints
 from ..world.actions import random_buttons, repeat
 from ..world.datasets import thin
 from ..world.engine import rollout as engine_rollout
@@ -50,11 +51,11 @@ class Config:
     lr: float = 2e-3              # Adam learning rate, cosine-decayed to 0
     seed: int = 0                 # seeds the scenes, the button presses and the weights
 
+    @classmethod
+    def tiny(cls) -> "Config":
+        """A preset that trains in about a second, for tests."""
+        return cls(channels=4, layers=1, num_sequences=8, sequence_steps=4, unroll=2, batch_size=4, iterations=3)
 
-def tiny_config() -> Config:
-    """A config that trains in about a second, for tests."""
-    return Config(channels=4, layers=1, num_sequences=8, sequence_steps=4, unroll=2,
-                  batch_size=4, iterations=3)
 
 
 class ActionVideoModel(nn.Module):
@@ -210,7 +211,7 @@ def play_both(model: ActionVideoModel, state: State, params: Params,
     return dreamed, truth[:, CONTEXT:]
 
 
-def action_following(model: ActionVideoModel, num: int = 64, steps: int = 8,
+def evaluate(model: ActionVideoModel, num: int = 64, steps: int = 8,
                      seed: int = 1000) -> dict:
     """How often pushing RIGHT rather than LEFT for `steps` steps moves the objects the same way
     in the model's frames as in the engine's.
@@ -277,24 +278,23 @@ class Game:
 
 # ---------------------------------------------------------------------------------- checkpoint
 
-CHECKPOINT = "video_action_conditioned"
+CHECKPOINTS = ("video_action_conditioned",)
 
 
-def checkpoint_recipe() -> tuple[dict, dict]:
+def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
     """`python -m worldmodels.train video_action_conditioned`: train from seed 0 and measure."""
+    checkpoints.check_name(name, CHECKPOINTS)
     cfg = Config()
     model, history = train(cfg)
-    metrics = action_following(model)
+    metrics = evaluate(model)
     metrics["final_loss"] = round(sum(history["loss"][-50:]) / 50, 6)
     state_dict = {k: v.half() for k, v in model.state_dict().items()}  # half precision: 2x smaller
     return {"state_dict": state_dict, "config": asdict(cfg)}, metrics
 
 
-def load_pretrained() -> ActionVideoModel:
-    """The shipped model (see `checkpoint_recipe`), in float32, ready to play."""
-    from .. import checkpoints
-
-    payload = checkpoints.load(CHECKPOINT)
-    model = ActionVideoModel(Config(**payload["config"]))
+def load_pretrained(device: str | torch.device = "cpu") -> ActionVideoModel:
+    """The shipped model (see `recipe`), in float32, ready to play."""
+    payload = checkpoints.load(CHECKPOINTS[0], device=device)
+    model = ActionVideoModel(Config(**payload["config"])).to(device)
     model.load_state_dict({k: v.float() for k, v in payload["state_dict"].items()})
     return model.eval()

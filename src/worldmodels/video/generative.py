@@ -179,8 +179,12 @@ def evaluate(model: GenerativeVideo, deterministic: predictor.VideoPredictor,
             "sharpness_deterministic": metrics.sharpness(det).mean().item()}
 
 
-def recipe() -> tuple[dict, dict]:
+CHECKPOINTS = ("video_generative",)
+
+
+def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
     """The shipped checkpoint `video_generative`: python -m worldmodels.train video_generative."""
+    checkpoints.check_name(name, CHECKPOINTS)
     cfg = Config()
     model, _ = train(cfg, progress=True)
     payload = {"config": {**asdict(cfg), "predictor": asdict(cfg.predictor)},
@@ -189,9 +193,9 @@ def recipe() -> tuple[dict, dict]:
     return payload, {k: round(v, 6) for k, v in scores.items()}
 
 
-def load_pretrained(name: str = "video_generative", device: str = "cpu") -> GenerativeVideo:
+def load_pretrained(device: str | torch.device = "cpu") -> GenerativeVideo:
     """The shipped GenerativeVideo, ready to `sample`."""
-    payload = checkpoints.load(name, device=device)
+    payload = checkpoints.load(CHECKPOINTS[0], device=device)
     config = dict(payload["config"])
     config["predictor"] = replace(predictor.Config(), **config["predictor"])
     model = GenerativeVideo(replace(Config(), **config)).to(device)

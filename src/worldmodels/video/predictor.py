@@ -152,17 +152,21 @@ def evaluate(model: VideoPredictor, num_clips: int = 256, scene: str = "mixed",
     return {"mse": model_mse, "copy_last_mse": copy_mse, "ratio": model_mse / copy_mse}
 
 
-def recipe() -> tuple[dict, dict]:
+CHECKPOINTS = ("video_predictor",)
+
+
+def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
     """The shipped checkpoint `video_predictor`: python -m worldmodels.train video_predictor."""
+    checkpoints.check_name(name, CHECKPOINTS)
     cfg = Config()
     model, history = train(cfg, progress=True)
     payload = {"config": asdict(cfg), "state_dict": model.state_dict()}
     return payload, {k: round(v, 6) for k, v in evaluate(model).items()}
 
 
-def load_pretrained(name: str = "video_predictor", device: str = "cpu") -> VideoPredictor:
+def load_pretrained(device: str | torch.device = "cpu") -> VideoPredictor:
     """The shipped VideoPredictor, ready to `predict`."""
-    payload = checkpoints.load(name, device=device)
+    payload = checkpoints.load(CHECKPOINTS[0], device=device)
     model = VideoPredictor(replace(Config(), **payload["config"])).to(device)
     model.load_state_dict(payload["state_dict"])
     return model.eval()
