@@ -44,6 +44,7 @@ book: $(ENV_STAMP) $(VENDOR)/.copied
 test: unit notebooks
 
 unit: $(ENV_STAMP)
+	$(VENV)/bin/ruff check .
 	MPLBACKEND=Agg $(PY) -m pytest -q tests
 
 notebooks: $(ENV_STAMP)

@@ -32,8 +32,8 @@ import numpy as np
 import torch
 
 from worldmodels.dreamer.learn import train
-from worldmodels.measure.model_free import train_sac
 from worldmodels.dreamer.recipes import SETUPS
+from worldmodels.measure.model_free import train_sac
 
 PENDULUM_BAR, TIME_BAR, CUP_BAR = -200.0, 360.0, 0.9
 

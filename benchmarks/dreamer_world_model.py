@@ -28,8 +28,8 @@ import torch
 from worldmodels import checkpoints, train
 from worldmodels.dreamer import frames_world_model as fwm
 from worldmodels.dreamer import world_models
-from worldmodels.measure import metrics
 from worldmodels.dreamer.frame_data import frame_sequences
+from worldmodels.measure import metrics
 
 SEED, ROLLOUTS, CONTEXT, HORIZON = 1000, 64, 5, 10
 

@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from worldmodels import checkpoints
-from worldmodels.video import action_conditioned as A
 from worldmodels.measure import metrics
+from worldmodels.video import action_conditioned as A
 from worldmodels.world.actions import random_buttons
 
 

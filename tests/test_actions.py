@@ -2,8 +2,15 @@
 import pytest
 import torch
 
-from worldmodels.world.actions import (MEAN_HOLD_STEPS, held, mean_over, push, random_buttons,
-                                       repeat, smooth_random_actions)
+from worldmodels.world.actions import (
+    MEAN_HOLD_STEPS,
+    held,
+    mean_over,
+    push,
+    random_buttons,
+    repeat,
+    smooth_random_actions,
+)
 
 
 def test_held_repeats_each_value_until_the_next_switch():

@@ -2,9 +2,9 @@
 import pytest
 import torch
 
+from worldmodels.world.datasets import Rollouts, make_dataset, thin
 from worldmodels.world.engine import rollout
 from worldmodels.world.render import render
-from worldmodels.world.datasets import Rollouts, make_dataset, thin
 
 
 def test_shapes_with_frames():

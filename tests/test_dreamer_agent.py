@@ -8,11 +8,10 @@ import torch
 
 from worldmodels.dreamer.agent import Config
 from worldmodels.dreamer.learn import evaluate, train
-from worldmodels.measure.model_free import SAC, SACConfig
-from worldmodels.world.envs import make_env
 from worldmodels.dreamer.replay import Replay
 from worldmodels.dreamer.returns import ReturnNormalizer, lambda_return
-
+from worldmodels.measure.model_free import SAC, SACConfig
+from worldmodels.world.envs import make_env
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -88,6 +87,7 @@ def test_clear_errors_on_bad_environments_and_configs():
 @pytest.mark.parametrize("actor_grad", ["dynamics", "reinforce"])
 def test_imagination_step_trains_actor_and_critic_but_never_the_world_model(actor_grad):
     from dataclasses import replace
+
     from worldmodels.dreamer.agent import Dreamer
     torch.manual_seed(0)
     agent = Dreamer(3, 1, replace(Config.tiny(), actor_grad=actor_grad))
@@ -120,6 +120,7 @@ def _serial_update(agent, batch):
 @pytest.mark.parametrize("actor_grad", ["dynamics", "reinforce"])
 def test_overlapped_updates_equal_serial_updates_bit_for_bit(actor_grad):
     from dataclasses import replace
+
     from worldmodels.dreamer.agent import Dreamer
     cfg = replace(Config.tiny(), actor_grad=actor_grad, starts=16)
     replay, rng = Replay(200, 3, 1), np.random.default_rng(0)
@@ -144,6 +145,7 @@ def test_overlapped_updates_equal_serial_updates_bit_for_bit(actor_grad):
 
 def test_bad_actor_gradient_is_named():
     from dataclasses import replace
+
     from worldmodels.dreamer.agent import Dreamer
     with pytest.raises(ValueError, match="actor_grad"):
         Dreamer(3, 1, replace(Config.tiny(), actor_grad="magic"))

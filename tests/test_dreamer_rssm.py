@@ -5,8 +5,6 @@ import torch
 from worldmodels.dreamer.rssm import RSSM, WorldModel, WorldModelConfig, kl_divergence, kl_loss
 from worldmodels.dreamer.symlog import symexp, symlog
 
-
-
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 

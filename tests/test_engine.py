@@ -1,13 +1,11 @@
 """The engine against analytic solutions, conservation laws, finite differences and itself."""
-import dataclasses
-import math
 
 import pytest
 import torch
 
 from worldmodels import world
-from worldmodels.world import Params, SimulationDiverged, State, Table, energy, rollout, step
 from worldmodels.physics import pymunk_reality
+from worldmodels.world import Params, SimulationDiverged, State, energy, rollout, step
 
 G = 9.81
 

@@ -8,8 +8,13 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-from worldmodels.world.envs import (ENV_IDS, MAX_EPISODE_STEPS, SUCCESS_BONUS, TARGET_COLOR,
-                                    CupPushEnv)
+from worldmodels.world.envs import (
+    ENV_IDS,
+    MAX_EPISODE_STEPS,
+    SUCCESS_BONUS,
+    TARGET_COLOR,
+    CupPushEnv,
+)
 
 
 def test_importing_the_envs_module_registers_the_ids():

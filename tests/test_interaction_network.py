@@ -3,9 +3,9 @@ import pytest
 import torch
 
 from worldmodels import checkpoints
-from worldmodels.world import bouncing_balls
 from worldmodels.measure.baselines import constant_velocity
 from worldmodels.physics import interaction_network as inet
+from worldmodels.world import bouncing_balls
 
 TINY = inet.Config(num_rollouts=16, steps=20, hidden=16, effect_size=8, batch_size=64,
                    train_steps=100, lr=1e-2, event_fraction=0.0)

@@ -21,7 +21,9 @@ def test_mlp_learns_a_linear_map():
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
     for _ in range(300):
         loss = (model(x) - y).pow(2).mean()
-        opt.zero_grad(); loss.backward(); opt.step()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
     assert loss.item() < 0.01 * y.var().item()  # far below predicting the mean
 
 

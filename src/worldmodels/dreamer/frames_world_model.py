@@ -62,10 +62,8 @@ class Config:
     @classmethod
     def tiny(cls) -> "Config":
         """A preset that trains in about a second, for tests."""
-        return cls(deter_size=8, stoch_size=2, classes=4, hidden=8, embed_size=8, num_rollouts=8, rollout_steps=6, seq_len=4, batch_size=4, train_steps=40, lr=3e-3)
-
-
-# A model small enough for a test to train in a second (around the shipped VAE).
+        return cls(deter_size=8, stoch_size=2, classes=4, hidden=8, embed_size=8, num_rollouts=8,
+                   rollout_steps=6, seq_len=4, batch_size=4, train_steps=40, lr=3e-3)
 
 
 class FrameWorldModel(nn.Module):

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 import gymnasium
 import numpy as np
 import torch
-from gymnasium import spaces
 from tqdm.auto import tqdm
 
 from ..world.envs import make_env, obs_tensor, sizes, to_env_action

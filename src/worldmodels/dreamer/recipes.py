@@ -10,9 +10,9 @@ import numpy as np
 import torch
 
 from .. import checkpoints
-from .agent import Config, Dreamer
 from ..measure.model_free import SACConfig, train_sac
 from ..world.envs import make_env, sizes
+from .agent import Config, Dreamer
 from .learn import evaluate, train  # noqa: F401  (the road contract: Config, train, evaluate)
 
 # name -> (environment id, Dreamer's config, SAC's config): both get the same env_steps.

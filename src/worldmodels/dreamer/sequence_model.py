@@ -46,7 +46,8 @@ class Config:
     @classmethod
     def tiny(cls) -> "Config":
         """A preset that trains in about a second, for tests."""
-        return cls(latent_size=4, hidden=8, num_rollouts=8, rollout_steps=4, batch_size=4, train_steps=30, lr=1e-2)
+        return cls(latent_size=4, hidden=8, num_rollouts=8, rollout_steps=4, batch_size=4,
+                   train_steps=30, lr=1e-2)
 
 
 

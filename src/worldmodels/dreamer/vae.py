@@ -45,7 +45,8 @@ class Config:
     @classmethod
     def tiny(cls) -> "Config":
         """A preset that trains in about a second, for tests."""
-        return cls(latent_size=4, channels=4, num_rollouts=8, rollout_steps=4, batch_size=16, train_steps=30, lr=3e-3)
+        return cls(latent_size=4, channels=4, num_rollouts=8, rollout_steps=4, batch_size=16,
+                   train_steps=30, lr=3e-3)
 
 
 

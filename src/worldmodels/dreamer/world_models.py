@@ -17,7 +17,8 @@ from torch import Tensor
 
 from .. import checkpoints
 from ..measure import metrics
-from . import sequence_model, vae as vae_module
+from . import sequence_model
+from . import vae as vae_module
 from .frame_data import frame_sequences
 
 CHECKPOINTS = ("world_models_vae_rnn",)

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-import numpy as np
 import torch
 
-from . import check_function
+from .check import check_function
 
 
 def _sample_return_inputs(rng) -> dict:

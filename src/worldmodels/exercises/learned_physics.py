@@ -10,9 +10,8 @@ from typing import Callable
 import numpy as np
 import torch
 
-from . import check_function
 from ..physics import interaction_network
-
+from .check import check_function
 
 # --- The Hamiltonian vector field -------------------------------------------------------------
 

@@ -11,9 +11,8 @@ from typing import Callable
 import numpy as np
 import torch
 
-from . import check_function
 from ..physics import integrators, sysid
-
+from .check import check_function
 
 # --- Semi-implicit Euler ----------------------------------------------------------------------
 

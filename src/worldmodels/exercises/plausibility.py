@@ -6,7 +6,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from . import check_function
+from .check import check_function
 
 
 def _reference_permanence(area):

@@ -12,7 +12,7 @@ import torch
 
 from ..measure import baselines
 from ..video import generative
-from . import check_function
+from .check import check_function
 
 
 def _frames(rng: np.random.Generator, *lead: int) -> torch.Tensor:

@@ -1,7 +1,8 @@
 """How close a predicted frame is to the true one, and how sharp a frame is.
 
 Every function takes frames (..., 3, H, W) with values in [0, 1] and returns one number per
-frame, shape (...) (pred and target may broadcast over the leading axes), so that errors can be averaged over clips and plotted against the horizon:
+frame, shape (...) (pred and target may broadcast over the leading axes), so that errors can
+be averaged over clips and plotted against the horizon:
 
     mse(pred, target)        # (N, T) for clips (N, T, 3, H, W)
     error_by_horizon(pred, target, "psnr")   # (T,) averaged over the clips
@@ -10,8 +11,6 @@ MSE, PSNR and SSIM are the conventional scores of video prediction; `sharpness` 
 high-frequency energy, which blurry (averaged) predictions lack.
 """
 from __future__ import annotations
-
-import math
 
 import torch
 import torch.nn.functional as F

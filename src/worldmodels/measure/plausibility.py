@@ -26,6 +26,7 @@ from torch import Tensor
 from ..world.state import Table
 from .tracker import MIN_AREA, Scene, Tracks, track
 
+
 @dataclass(frozen=True)
 class CheckResult:
     """One check on B clips: score (B,) (0 is perfect), passed (B,), applicable (B,)."""

@@ -15,7 +15,6 @@ dH_theta/dt = dH/dq dH/dp - dH/dp dH/dq = 0 exactly, whatever the weights.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from typing import Callable
 

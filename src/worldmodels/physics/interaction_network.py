@@ -24,11 +24,11 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
-from ..world.datasets import make_dataset
-from ..nn import mlp
 from .. import checkpoints
 from ..measure.baselines import constant_velocity
 from ..measure.metrics import position_error
+from ..nn import mlp
+from ..world.datasets import make_dataset
 from ..world.state import Params, State
 
 SPEED_SCALE = 1.5     # m/s; velocities are divided by this before entering a network

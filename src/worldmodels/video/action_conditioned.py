@@ -54,7 +54,8 @@ class Config:
     @classmethod
     def tiny(cls) -> "Config":
         """A preset that trains in about a second, for tests."""
-        return cls(channels=4, layers=1, num_sequences=8, sequence_steps=4, unroll=2, batch_size=4, iterations=3)
+        return cls(channels=4, layers=1, num_sequences=8, sequence_steps=4, unroll=2,
+                   batch_size=4, iterations=3)
 
 
 
@@ -222,7 +223,7 @@ def evaluate(model: ActionVideoModel, num: int = 64, steps: int = 8,
     pixel, and must still be there (at least half its true area in both futures). Returns the
     rate for the cup and for the hand, and how many scenes counted for each.
     """
-    from ..measure.plausibility import Scene, track   # plausibility reads objects out of frames
+    from ..measure.plausibility import Scene, track  # plausibility reads objects out of frames
 
     state, params = start_states(num, seed, max_gap=0.25)
     presses = torch.stack([torch.full((num, steps), RIGHT), torch.full((num, steps), LEFT)],

@@ -4,7 +4,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import ROAD_COLORS, _to_numpy_frames
+from .style import ROAD_COLORS, to_numpy_frames
 
 
 def _smooth(values, window: int) -> np.ndarray:
@@ -64,7 +64,7 @@ def imagination_strip(truth, imagined, start: int, every: int = 2, scale: float 
     truth, imagined: (T, 3, H, W); imagined[t] for t <= start are the model's reconstructions
     of what it saw. Columns every `every` frames; imagined columns carry a blue frame.
     """
-    truth, imagined = _to_numpy_frames(truth), _to_numpy_frames(imagined)
+    truth, imagined = to_numpy_frames(truth), to_numpy_frames(imagined)
     if len(truth) != len(imagined):
         raise ValueError(f"truth and imagined must have the same length, got {len(truth)} "
                          f"and {len(imagined)}")

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from . import ROAD_COLORS
+from .style import ROAD_COLORS
 
 SAC_COLOR = "#56B4E9"  # sky blue: the model-free learner, next to Dreamer's blue
 
@@ -42,7 +42,7 @@ def imagined_returns(reward, value, returns, lam: float, gamma: float) -> plt.Fi
            label="predicted reward $r_t$")
     ax.plot(np.arange(H + 1), value, "o-", color=ROAD_COLORS["jepa"], label="critic $v(s_t)$")
     ax.plot(np.arange(H), returns, "s-", color=ROAD_COLORS["dreamer"], lw=2.5,
-            label=rf"λ-return $R^\lambda_t$")
+            label=r"λ-return $R^\lambda_t$")
     ax.set_xlabel("imagined step t")
     ax.set_ylabel("return (reward units)")
     ax.legend(loc="best", fontsize=9)

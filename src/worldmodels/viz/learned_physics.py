@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from . import ROAD_COLORS
+from .style import ROAD_COLORS
 
 COLORS = {
     "truth": ROAD_COLORS["truth"], "engine": ROAD_COLORS["truth"],

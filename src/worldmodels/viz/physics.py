@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from . import ROAD_COLORS
+from .style import ROAD_COLORS
 
 # One colour per integrator, the same in every figure of the part (Okabe-Ito, as ROAD_COLORS).
 INTEGRATOR_COLORS = {"explicit Euler": "#D55E00", "semi-implicit Euler": "#0072B2",

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from . import ROAD_COLORS
+from .style import ROAD_COLORS
 
 # Who is who in Part 3's figures: the truth in black, learning-free baselines in greys, the
 # deterministic predictor in the road's pink, samples of the generative model in blue.

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from . import ROAD_COLORS, _to_numpy_frames
+from .style import ROAD_COLORS, to_numpy_frames
 
 SOURCE_COLORS = {"real": ROAD_COLORS["truth"], "deterministic": ROAD_COLORS["baseline"],
                  "generative": ROAD_COLORS["cinematographer"],
@@ -27,7 +27,7 @@ def plot_readout(frame, path_px, times, area, height, fit=None, title: str | Non
     fit:     optional (times, heights, g) of the parabola fitted to the free fall
     """
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4), gridspec_kw={"width_ratios": [1, 1.3, 1.3]})
-    image = _to_numpy_frames(_numpy(frame)[None])[0]
+    image = to_numpy_frames(_numpy(frame)[None])[0]
     path = _numpy(path_px)
     axes[0].imshow(image, interpolation="nearest")
     axes[0].plot(path[:, 0] - 0.5, path[:, 1] - 0.5, ".-", color="white", lw=1, ms=3)
@@ -75,7 +75,7 @@ def table_html(table: dict):
     """`plausibility.compare`'s table (rows of {column: value}) as an HTML table for notebooks:
     check pass rates in %, other columns as numbers."""
     from ..measure.plausibility import CHECKS
-    from . import html_table
+    from .style import html_table
 
     columns = list(next(iter(table.values())))
 

@@ -35,7 +35,7 @@ import torch
 from torch import Tensor
 
 from .contacts import static_boxes
-from .engine import check_step_inputs, check_speed
+from .engine import check_speed, check_step_inputs
 from .state import Params, State
 
 SOURCE = Path(__file__).with_name("native_step.c")

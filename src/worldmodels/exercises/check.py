@@ -1,0 +1,55 @@
+"""The one checker behind every exercise: a learner's function against a reference, on random inputs."""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+
+def check_function(user_fn: Callable, reference_fn: Callable, sample_inputs: Callable,
+                   num_trials: int = 20, rtol: float = 1e-3, atol: float = 1e-6,
+                   seed: int = 0, name: str | None = None) -> bool:
+    """Compare `user_fn(**inputs)` with `reference_fn(**inputs)` on random inputs.
+
+    sample_inputs(rng) -> dict of keyword arguments, drawn with a seeded numpy Generator.
+    """
+    name = name or getattr(user_fn, "__name__", "your function")
+    rng = np.random.default_rng(seed)
+    for trial in range(num_trials):
+        inputs = sample_inputs(rng)
+        expected = np.asarray(reference_fn(**inputs), dtype=float)
+        try:
+            got = user_fn(**inputs)
+        except NotImplementedError:
+            print(f"✗ {name} is not written yet: replace the `raise NotImplementedError` line.")
+            return False
+        except Exception as error:  # the learner's bug, reported rather than raised
+            print(f"✗ {name} raised {type(error).__name__}: {error}\n  on inputs {_fmt(inputs)}")
+            return False
+        got = np.asarray(_to_float(got), dtype=float)
+        if got.shape != expected.shape:
+            print(f"✗ {name} returned shape {got.shape}, expected {expected.shape}\n"
+                  f"  on inputs {_fmt(inputs)}")
+            return False
+        if not np.allclose(got, expected, rtol=rtol, atol=atol):
+            print(f"✗ {name} differs from the reference on trial {trial + 1}:\n"
+                  f"  inputs   {_fmt(inputs)}\n  yours    {_fmt(got)}\n  expected {_fmt(expected)}")
+            return False
+    print(f"✓ {name} matches the reference on {num_trials} random inputs. Well done!")
+    return True
+
+
+def _to_float(value):
+    if hasattr(value, "detach"):
+        return value.detach().cpu().numpy()
+    return value
+
+
+def _fmt(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_fmt(v)}" for k, v in value.items())
+    array = np.asarray(value, dtype=float)
+    return np.array2string(array, precision=4) if array.ndim else f"{float(array):.4g}"
+
+
+# --- Part 0: The Map -------------------------------------------------------------------------
