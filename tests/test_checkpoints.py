@@ -41,4 +41,4 @@ def test_every_shipped_checkpoint_has_a_recipe_and_fits_the_budget():
         assert record["bytes"] <= checkpoints.MAX_BYTES
         total += record["bytes"]
         checkpoints.load(name)  # the sha256 matches
-    assert total <= 10 * 1024 * 1024  # DESIGN.md §6: 10 MB all together
+    assert total <= 10 * 1024 * 1024  # ARCHITECTURE.md, Budgets: 10 MB all together

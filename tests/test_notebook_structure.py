@@ -1,4 +1,4 @@
-"""Every notebook follows the anatomy of DESIGN.md §5 and shares one setup cell."""
+"""Every notebook follows the anatomy of ARCHITECTURE.md ("Notebook anatomy") and shares one setup cell."""
 from pathlib import Path
 
 import nbformat

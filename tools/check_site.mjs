@@ -10,7 +10,7 @@ import { extname, join, relative, resolve } from "node:path";
 
 const site = process.argv[2] ?? "_build/html";
 const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const maxPageBytes = 5 * 1024 * 1024; // DESIGN.md §6: one built page ≤ 5 MB
+const maxPageBytes = 5 * 1024 * 1024; // ARCHITECTURE.md, Budgets: one built page ≤ 5 MB
 
 function pages(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -73,7 +73,7 @@ async function checkPage(browser, base, path) {
   if (facts.widgetViews && facts.renderedWidgets === 0) problems.push(`${facts.widgetViews} widgets saved but none rendered`);
   if (facts.widgetErrors) problems.push(`${facts.widgetErrors} widgets failed to render`);
   if (facts.brokenImages) problems.push(`${facts.brokenImages} images failed to load`);
-  // DESIGN.md §5: every page built from a notebook carries at least one explorable
+  // ARCHITECTURE.md, Notebook anatomy: every page built from a notebook carries at least one explorable
   // (a part's landing page is Markdown and needs none).
   const notebookSource = join(site, "_sources", relative(site, path).replace(/\.html$/, ".ipynb"));
   if (existsSync(notebookSource) && facts.animations + facts.widgetViews === 0) problems.push("notebook page has no animation or widget");

@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 FOLDER = Path(__file__).parent
-MAX_BYTES = 2 * 1024 * 1024  # DESIGN.md §4: each shipped checkpoint stays under 2 MB
+MAX_BYTES = 2 * 1024 * 1024  # ARCHITECTURE.md, Budgets: each shipped checkpoint stays under 2 MB
 
 
 def available() -> list[str]:
