@@ -2,7 +2,7 @@
 
     python benchmarks/dreamer_pendulum.py               # 3 seeds, both tasks, both learners
     python benchmarks/dreamer_pendulum.py --quick       # a smoke run of the whole script
-    python benchmarks/dreamer_pendulum.py --seeds 0 --skip-sac --json out.json
+    python benchmarks/dreamer_pendulum.py --seeds 0 --skip-sac --json out.json --strict
     python benchmarks/dreamer_pendulum.py --jobs 2      # two seeds at a time (slower per run)
 
 For each seed, Dreamer trains from scratch with the default `Config` for at most 10,000
@@ -15,13 +15,13 @@ thread; Dreamer's updates put part of their work on a second thread (Dreamer.upd
 one Dreamer run uses two cores. With --jobs N, N runs go side by side in separate processes and
 share the cores: quicker for checking returns, slower per run.
 
-Targets (printed PASS/MISS, exit code 0 either way): Pendulum mean return >= -200 after
-<= 10,000 steps in <= 6 minutes; cup task success >= 90 %.
+Targets: Pendulum mean return >= -200 after <= 10,000 steps in <= 6 minutes; cup task success
+>= 90 %. The report judges them: --strict exits 1 on a miss, --json PATH keeps a record of every
+figure (every seed's return, success and seconds).
 """
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
 import platform
@@ -34,6 +34,7 @@ import torch
 from worldmodels.dreamer.learn import train
 from worldmodels.dreamer.recipes import SETUPS
 from worldmodels.measure.model_free import train_sac
+from worldmodels.measure.report import Report
 
 PENDULUM_BAR, TIME_BAR, CUP_BAR = -200.0, 360.0, 0.9
 
@@ -72,9 +73,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a smoke run with few steps")
     parser.add_argument("--skip-sac", action="store_true", help="train Dreamer only")
     parser.add_argument("--tasks", nargs="+", default=["dreamer_pendulum", "dreamer_cup"])
-    parser.add_argument("--json", default=None, help="also write the results here")
     parser.add_argument("--jobs", type=int, default=1, help="runs side by side (times grow)")
-    args = parser.parse_args()
+    report, args = Report.from_command_line("dreamer_pendulum", parser)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"torch {torch.__version__}, load average at start {os.getloadavg()}")
     runs = [(name, seed, args.quick, args.skip_sac) for name in args.tasks for seed in args.seeds]
@@ -83,25 +83,31 @@ def main() -> None:
     results = {name: [r for (task, *_), r in zip(runs, done) if task == name]
                for name in args.tasks}
     print(f"load average at end {os.getloadavg()}")
+    for (name, seed, *_), result in zip(runs, done):
+        for key, value in result.items():
+            if isinstance(value, (int, float)):
+                report.figure(f"{name} seed {seed}: {key}", value)
     if "dreamer_pendulum" in results:
         pend = results["dreamer_pendulum"]
         mean, seconds = np.mean([r["dreamer_return"] for r in pend]), \
             max(r["dreamer_seconds"] for r in pend)
+        verdict = report.target("Pendulum-v1 Dreamer mean return", mean, at_least=PENDULUM_BAR)
         print(f"Pendulum-v1 Dreamer return: {summary(pend, 'dreamer_return')}  "
-              f"[{'PASS' if mean >= PENDULUM_BAR else 'MISS'} >= {PENDULUM_BAR}]")
+              f"[{verdict} >= {PENDULUM_BAR}]")
+        verdict = report.target("Pendulum-v1 Dreamer wall time, slowest seed", seconds, unit="s",
+                                at_most=TIME_BAR)
         print(f"Pendulum-v1 Dreamer wall time (s): {summary(pend, 'dreamer_seconds')}  "
-              f"[{'PASS' if seconds <= TIME_BAR else 'MISS'} <= {TIME_BAR} for every seed]")
+              f"[{verdict} <= {TIME_BAR} for every seed]")
         print(f"Pendulum-v1 SAC return (same steps): {summary(pend, 'sac_return')}; "
               f"wall time (s): {summary(pend, 'sac_seconds')}")
     if "dreamer_cup" in results:
         cup = results["dreamer_cup"]
         rate = np.mean([r["dreamer_success"] for r in cup])
+        verdict = report.target("cup task Dreamer mean success rate", rate, at_least=CUP_BAR)
         print(f"Cup task Dreamer success rate: {summary(cup, 'dreamer_success')}  "
-              f"[{'PASS' if rate >= CUP_BAR else 'MISS'} >= {CUP_BAR}]")
+              f"[{verdict} >= {CUP_BAR}]")
         print(f"Cup task SAC success rate (same steps): {summary(cup, 'sac_success')}")
-    if args.json:
-        with open(args.json, "w") as file:
-            json.dump(results, file, indent=2)
+    report.finish()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
     python benchmarks/engine_throughput.py                # the full run, about half a minute
     python benchmarks/engine_throughput.py --quick        # a smoke run of a few seconds
-    python benchmarks/engine_throughput.py --json out.json
+    python benchmarks/engine_throughput.py --json out.json --strict
 
 The scene is the benchmark scene of `world.bouncing_balls`: 8 elastic, frictionless balls of
 random size in a box with walls and the toddler's table. Both engines start from the same
@@ -20,14 +20,13 @@ states and take the same steps of the same dt:
 Body-steps per second = worlds x disks x steps / seconds. Timings are the best of a few
 repeats after a warm-up, with time.perf_counter: other work on the machine only ever adds
 time, so the fastest repeat is the closest to the code's own speed (as `timeit` advises).
-Targets (printed PASS/MISS, exit code 0 either way): engine >= 10x single-process pymunk at
-batch 4096, judged on the compiled step (the PyTorch step's ratio is printed beside it);
-renderer >= 50,000 frames/s at 32x32.
+Targets: engine >= 10x single-process pymunk at batch 4096, judged on the compiled step (the
+PyTorch step's ratio is printed beside it); renderer >= 50,000 frames/s at 32x32. The report
+judges them: --strict exits 1 on a miss, --json PATH keeps a record of every figure.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import multiprocessing
 import os
@@ -37,6 +36,7 @@ import time
 import pymunk
 import torch
 
+from worldmodels.measure.report import Report
 from worldmodels.world import native, render
 from worldmodels.world.engine import step
 from worldmodels.world.scenes import bouncing_balls
@@ -192,15 +192,10 @@ def render_rate(size: int, repeats: int) -> dict:
 
 # ------------------------------------------------------------------------------ report
 
-def verdict(value: float, target: float) -> str:
-    return "PASS" if value >= target else "MISS"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a fast smoke run")
-    parser.add_argument("--json", metavar="PATH", help="also write the results to PATH")
-    args = parser.parse_args()
+    report, args = Report.from_command_line("engine_throughput", parser)
     steps, repeats, worlds = (20, 1, 8) if args.quick else (200, 3, 64)
     cores = os.cpu_count() or 1
 
@@ -246,25 +241,21 @@ def main() -> None:
                for row in engine if row["batch_size"] == BATCH_SIZES[-1]}
     ratio = largest["compiled"]
     fps = renders[0]["frames_per_s"]
-    targets = [
-        {"name": f"engine >= {ENGINE_TARGET:g}x pymunk (1 process) at batch {BATCH_SIZES[-1]} "
-                 f"(compiled step; the PyTorch step: {largest['pytorch']:.2g}x)",
-         "value": ratio, "target": ENGINE_TARGET, "verdict": verdict(ratio, ENGINE_TARGET)},
-        {"name": f"renderer >= {RENDER_TARGET:,.0f} frames/s at 32x32",
-         "value": fps, "target": RENDER_TARGET, "verdict": verdict(fps, RENDER_TARGET)},
-    ]
-    print("\ntargets")
-    for t in targets:
-        print(f"  {t['verdict']}  {t['name']}: measured {t['value']:,.2f}")
-
-    if args.json:
-        results = {"quick": args.quick, "torch": torch.__version__, "pymunk": pymunk.version,
-                   "threads": torch.get_num_threads(), "cpu_cores": cores, "steps": steps,
-                   "pymunk_body_steps_per_s": {"1_process": one, f"{cores}_processes": many},
-                   "engine": engine, "render": renders, "targets": targets}
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=2)
-        print(f"\nwrote {args.json}")
+    report.figure("pymunk, 1 process", one, unit="body-steps/s")
+    report.figure(f"pymunk, {cores} processes", many, unit="body-steps/s")
+    for row in engine:
+        if "body_steps_per_s" in row:
+            report.figure(f"{row['engine']} step, batch {row['batch_size']}",
+                          row["body_steps_per_s"], unit="body-steps/s")
+    for row in renders:
+        report.figure(f"renderer at {row['size']}x{row['size']}", row["frames_per_s"],
+                      unit="frames/s")
+    report.figure(f"PyTorch step / pymunk (1 process) at batch {BATCH_SIZES[-1]}",
+                  largest["pytorch"])
+    report.target(f"compiled step / pymunk (1 process) at batch {BATCH_SIZES[-1]}", ratio,
+                  at_least=ENGINE_TARGET)
+    report.target("renderer at 32x32", fps, unit="frames/s", at_least=RENDER_TARGET)
+    report.finish()
 
 
 if __name__ == "__main__":

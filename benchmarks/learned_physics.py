@@ -14,8 +14,9 @@ Measured on held-out scenes (seeds never used in training):
 - the hybrid (engine + learned drag residual) against the bare engine: position error after
   2 s against a reality with air drag.
 
-Bars (printed PASS/MISS, exit code 0 either way): IN error <= 1/2 of constant velocity's;
-IN error on 6 disks <= 2x its error on 3; HNN drift <= 1/10 of the MLP's.
+Bars: IN error <= 1/2 of constant velocity's; IN error on 6 disks <= 2x its error on 3; HNN
+drift <= 1/10 of the MLP's; the hybrid's error below the bare engine's. The report judges them:
+--strict exits 1 on a miss, --json PATH keeps a record of every figure.
 """
 from __future__ import annotations
 
@@ -25,16 +26,13 @@ import time
 import torch
 
 from worldmodels.measure.metrics import position_error
+from worldmodels.measure.report import Report
 from worldmodels.physics import hamiltonian as hm
 from worldmodels.physics import interaction_network as inet
 from worldmodels.physics import residual
 
 
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
-
-
-def interaction_network(retrain: bool) -> None:
+def interaction_network(report: Report, retrain: bool) -> None:
     if retrain:
         data = inet.make_data(3, inet.Config().num_rollouts, inet.Config().steps, 0)
         net, _ = inet.train(inet.Config(), data)
@@ -47,12 +45,16 @@ def interaction_network(retrain: bool) -> None:
           f"constant velocity {m['cv_3']:.4f}")
     print(f"  6 disks: IN {m['in_6']:.4f}   MLP cannot take 6 disks   constant velocity "
           f"{m['cv_6']:.4f}")
+    for key, value in m.items():
+        report.figure(f"interaction network scores: {key}", value, unit="m")
     ratio, growth = m["in_3"] / m["cv_3"], m["in_6"] / m["in_3"]
-    print(f"  IN / constant velocity = {ratio:.3f} (bar <= 0.5): {verdict(ratio <= 0.5)}")
-    print(f"  IN 6 disks / 3 disks  = {growth:.3f} (bar <= 2.0): {verdict(growth <= 2.0)}")
+    verdict = report.target("IN error / constant velocity's, 3 disks", ratio, at_most=0.5)
+    print(f"  IN / constant velocity = {ratio:.3f} (bar <= 0.5): {verdict}")
+    verdict = report.target("IN error on 6 disks / on 3 disks", growth, at_most=2.0)
+    print(f"  IN 6 disks / 3 disks  = {growth:.3f} (bar <= 2.0): {verdict}")
 
 
-def hamiltonian(retrain: bool) -> None:
+def hamiltonian(report: Report, retrain: bool) -> None:
     if retrain:
         cfg = hm.Config()
         data = hm.make_data(cfg, torch.Generator().manual_seed(cfg.seed))
@@ -64,16 +66,21 @@ def hamiltonian(retrain: bool) -> None:
     ratio = drift["hnn"] / drift["mlp"]
     print("\nHamiltonian network, energy drift over 1,000 RK4 steps (max |H_t - H_0| / H_0)")
     print(f"  HNN {drift['hnn']:.5f}   MLP {drift['mlp']:.5f}   true field {drift['true']:.5f}")
-    print(f"  HNN / MLP = {ratio:.4f} (bar <= 0.1): {verdict(ratio <= 0.1)}")
+    for key, value in drift.items():
+        report.figure(f"energy drift over 1,000 steps: {key}", value)
+    verdict = report.target("HNN energy drift / MLP's", ratio, at_most=0.1)
+    print(f"  HNN / MLP = {ratio:.4f} (bar <= 0.1): {verdict}")
 
 
-def hybrid() -> None:
+def hybrid(report: Report) -> None:
     cfg = residual.Config()
     model, _ = residual.train(cfg, progress=False)
     start, params = residual.scenes(cfg, num_rollouts=64, seed=30_000)
     reality = residual.reality_rollout(start, params, 200, cfg.drag)
     alone = position_error(residual.rollout(None, start, params, 200), reality)[-1]
     mixed = position_error(residual.rollout(model, start, params, 200), reality)[-1]
+    report.figure("engine alone: position error after 2 s", alone, unit="m")
+    report.target("hybrid: position error after 2 s", mixed, unit="m", below=alone)
     print("\nHybrid (engine + learned drag residual), position error after 2 s, 64 scenes")
     print(f"  engine alone {alone:.4f} m   hybrid {mixed:.4f} m   ({alone / mixed:.1f}x smaller)")
 
@@ -81,12 +88,13 @@ def hybrid() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--retrain", action="store_true", help="train from scratch first")
-    args = parser.parse_args()
+    report, args = Report.from_command_line("learned_physics", parser)
     start = time.perf_counter()
-    interaction_network(args.retrain)
-    hamiltonian(args.retrain)
-    hybrid()
+    interaction_network(report, args.retrain)
+    hamiltonian(report, args.retrain)
+    hybrid(report)
     print(f"\n{time.perf_counter() - start:.0f} s ({torch.get_num_threads()} torch threads)")
+    report.finish()
 
 
 if __name__ == "__main__":

@@ -17,14 +17,18 @@ target cannot judge to the target, so every apex is reported against both, with 
 - "pymunk": ours within 2% of pymunk, judged only where pymunk has converged, that is where
   its own apex is within 1% of the law; elsewhere the verdict reads "-" (pymunk off).
 
-Prints PASS/MISS; the exit code is 0 either way.
+Every verdict is a target of the report: --strict exits 1 on a miss, --json PATH keeps a record
+of every figure.
 """
 from __future__ import annotations
+
+import argparse
 
 import pymunk
 import torch
 
 from worldmodels import world
+from worldmodels.measure.report import Report
 from worldmodels.physics import pymunk_reality
 
 FLIGHT_TARGET = 1e-4    # m
@@ -55,9 +59,12 @@ def apexes(dt: float) -> list[tuple[float, float]]:
 
 
 def main() -> None:
+    report, _ = Report.from_command_line(
+        "physics_pymunk_agreement", argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     print(f"pymunk {pymunk.version}; a ball of radius 0.1 m dropped from 1 m, float64\n")
     error = flight_error()
-    verdict = "PASS" if error <= FLIGHT_TARGET else "MISS"
+    verdict = report.target("free flight: largest position difference from pymunk", error,
+                            unit="m", at_most=FLIGHT_TARGET)
     print(f"free flight, 40 steps of 0.01 s: largest position difference {error:.2e} m  "
           f"{verdict}\n")
     print("apex of the first bounce; law = 0.1 + e^2 0.9 m; "
@@ -69,17 +76,22 @@ def main() -> None:
         for e, (ours, theirs) in zip(RESTITUTIONS, apexes(dt)):
             law = 0.1 + e ** 2 * 0.9
             to_law, pymunk_to_law, to_pymunk = ours / law - 1, theirs / law - 1, ours / theirs - 1
-            law_verdict = "PASS" if abs(to_law) <= APEX_TARGET else "MISS"
+            case = f"apex, e = {e}, dt = {dt}"
+            law_verdict = report.target(f"{case}: |ours / law - 1|", abs(to_law),
+                                        at_most=APEX_TARGET)
+            report.figure(f"{case}: pymunk / law - 1", pymunk_to_law)
             pymunk_verdict = "-"
             if abs(pymunk_to_law) <= CONVERGED:
                 judged[e] += 1
-                pymunk_verdict = "PASS" if abs(to_pymunk) <= APEX_TARGET else "MISS"
+                pymunk_verdict = report.target(f"{case}: |ours / pymunk - 1|", abs(to_pymunk),
+                                               at_most=APEX_TARGET)
             print(f"{e:>4.1f} {dt:>7.4f} {law:>8.4f} {ours:>9.4f} {theirs:>11.4f} "
                   f"{to_law:>+9.2%} {pymunk_to_law:>+11.2%} {to_pymunk:>+12.2%}  "
                   f"{law_verdict:>4}  {pymunk_verdict:>6}")
     for e, count in judged.items():
-        if count == 0:
-            print(f"MISS: for e = {e} pymunk never converged to 1%, so agreement was not judged")
+        report.target(f"e = {e}: time steps at which pymunk converged, so agreement was judged",
+                      count, at_least=1)
+    report.finish()
 
 
 if __name__ == "__main__":
