@@ -54,3 +54,37 @@ def test_html_table_has_a_padded_cell_for_every_value():
     assert html.count("<th ") == 2 and html.count("<td ") == 4 and html.count("<tr>") == 3
     assert all(f">{value}</td>" in html for value in ("cup", "100%", "pendulum", "-151.7"))
     assert html.count("padding") == 6  # columns must not touch on the page
+
+
+def test_error_by_horizon_puts_each_value_at_its_step_and_time():
+    errors = {"model": torch.tensor([0.0, 0.1, 0.2]), "copy last": [0.0, 0.3, 0.6]}
+    ax = viz.error_by_horizon(errors, "MSE", "t", first=0).axes[0]
+    model, copy = ax.get_lines()
+    np.testing.assert_allclose(model.get_xdata(), [0, 1, 2])
+    np.testing.assert_allclose(copy.get_ydata(), [0.0, 0.3, 0.6])
+    assert copy.get_linestyle() == "--" and model.get_linestyle() == "-"   # baselines dashed
+    assert copy.get_color() == viz.ROAD_COLORS["baseline"]
+    timed = viz.error_by_horizon(errors, "MSE", "t", dt=0.04).axes[0].get_lines()[0]
+    np.testing.assert_allclose(timed.get_xdata(), [0.04, 0.08, 0.12])       # first=1 by default
+
+
+@pytest.mark.parametrize("curves, kwargs, message", [
+    ({}, {}, "curves must name"), ({"m": torch.ones(2, 3)}, {}, r"curves\['m'\]"),
+    ({"m": [1.0]}, {"dt": 0.0}, "dt must be > 0"),
+])
+def test_error_by_horizon_refuses_bad_input(curves, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        viz.error_by_horizon(curves, "MSE", "t", **kwargs)
+
+
+def test_training_curves_are_running_means():
+    loss = np.arange(10.0)
+    line = viz.training_curves({"loss": loss}, "loss", "t", window=4).axes[0].get_lines()[0]
+    np.testing.assert_allclose(line.get_ydata(), np.convolve(loss, np.ones(4) / 4, "valid"))
+
+
+def test_one_colour_per_model_name_on_every_page():
+    assert viz.color_for("deterministic model") == viz.color_for("deterministic")
+    assert viz.color_for("Copy last frame") == viz.ROAD_COLORS["baseline"]
+    assert viz.color_for("engine alone") != viz.color_for("engine")
+    assert viz.color_for("something new", 0) != viz.color_for("something else", 1)

@@ -26,7 +26,7 @@ def check_function(user_fn: Callable, reference_fn: Callable, sample_inputs: Cal
         except Exception as error:  # the learner's bug, reported rather than raised
             print(f"✗ {name} raised {type(error).__name__}: {error}\n  on inputs {_fmt(inputs)}")
             return False
-        got = np.asarray(_to_float(got), dtype=float)
+        got = to_numpy(got)
         if got.shape != expected.shape:
             print(f"✗ {name} returned shape {got.shape}, expected {expected.shape}\n"
                   f"  on inputs {_fmt(inputs)}")
@@ -39,10 +39,11 @@ def check_function(user_fn: Callable, reference_fn: Callable, sample_inputs: Cal
     return True
 
 
-def _to_float(value):
+def to_numpy(value) -> np.ndarray:
+    """A learner's answer (tensor, array, list or number) as a float array, to compare."""
     if hasattr(value, "detach"):
-        return value.detach().cpu().numpy()
-    return value
+        value = value.detach().cpu().double().numpy()
+    return np.asarray(value, dtype=float)
 
 
 def _fmt(value) -> str:

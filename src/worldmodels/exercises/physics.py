@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from ..physics import integrators, sysid
-from .check import check_function
+from .check import check_function, to_numpy
 
 # --- Semi-implicit Euler ----------------------------------------------------------------------
 
@@ -29,8 +29,7 @@ def check_semi_implicit_euler(user_fn: Callable) -> bool:
 
     def call(fn):
         def run(x, v, dt, strength):
-            return np.stack([np.asarray(_numpy(part), dtype=float)
-                             for part in fn(x, v, dt, _pendulum_like(strength))])
+            return np.stack([to_numpy(part) for part in fn(x, v, dt, _pendulum_like(strength))])
         return run
 
     return check_function(call(user_fn), call(integrators.semi_implicit_euler), sample,
@@ -78,6 +77,3 @@ def check_sysid_loss(user_fn: Callable) -> bool:
     return check_function(user_fn, sysid.loss, sample, rtol=1e-6,
                           name=getattr(user_fn, "__name__", "loss"))
 
-
-def _numpy(value):
-    return value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else value

@@ -181,21 +181,22 @@ def compare(sources: dict[str, Tensor], scene: Scene) -> dict[str, dict[str, flo
     return table
 
 
+def format_cell(column: str, value: float) -> str:
+    """One cell of `compare`'s table: a check's pass rate in %, another column as a number."""
+    if math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "∞"
+    return f"{value:.0%}" if column in CHECKS or column == "plausible" else f"{value:.2f}"
+
+
 def format_table(table: dict[str, dict[str, float]]) -> str:
     """`compare`'s result as a Markdown table (readable as plain text too): one row per
     source, one column per check in %; other columns, such as a PSNR added to the rows, as
     numbers."""
     columns = list(next(iter(table.values())))
-
-    def cell(column: str, value: float) -> str:
-        if math.isnan(value):
-            return "n/a"
-        if math.isinf(value):
-            return "∞"
-        return f"{value:.0%}" if column in CHECKS or column == "plausible" else f"{value:.2f}"
-
     lines = ["| clips | " + " | ".join(columns) + " |",
              "|:--|" + "--:|" * len(columns)]
     for name, row in table.items():
-        lines.append(f"| {name} | " + " | ".join(cell(c, row[c]) for c in columns) + " |")
+        lines.append(f"| {name} | " + " | ".join(format_cell(c, row[c]) for c in columns) + " |")
     return "\n".join(lines)

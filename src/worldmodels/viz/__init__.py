@@ -1,13 +1,27 @@
 """Every plot and animation in the book. Nothing else in the library draws.
 
 Frames are (T, 3, H, W) or (B, 3, H, W) float tensors or arrays in [0, 1], as `world.render`
-returns them. The same colour always means the same road or object (see `ROAD_COLORS`).
+returns them. The same colour always means the same road or model (`ROAD_COLORS`, `color_for`).
+
+    style.py     the look: road and model colours, matplotlib style, arrays, HTML tables
+    world.py     the world drawn: frames, rollouts side by side, animations, strobes, the map
+    curves.py    the plots every road draws: error against the horizon, training losses
+    dreamer.py   physics.py   video.py     each road's own figures
 """
-from . import dreamer, dreamer_agent, learned_physics, physics, video, video_checks
-from .style import ROAD_COLORS, figure_to_png, html_table, to_numpy_frames, use_book_style
+from . import dreamer, physics, video
+from .curves import error_by_horizon, training_curves
+from .style import (
+                    ROAD_COLORS,
+                    color_for,
+                    figure_to_png,
+                    html_table,
+                    to_numpy,
+                    to_numpy_frames,
+                    use_book_style,
+)
 from .world import animation, compare_rollouts, draw_world, roads_map, show_frames, strobe
 
-__all__ = ["ROAD_COLORS", "animation", "compare_rollouts", "draw_world", "dreamer",
-           "dreamer_agent", "figure_to_png", "html_table", "learned_physics", "physics",
-           "roads_map", "show_frames", "strobe", "to_numpy_frames", "use_book_style", "video",
-           "video_checks"]
+__all__ = ["ROAD_COLORS", "animation", "color_for", "compare_rollouts", "draw_world", "dreamer",
+           "error_by_horizon", "figure_to_png", "html_table", "physics", "roads_map",
+           "show_frames", "strobe", "to_numpy", "to_numpy_frames", "training_curves",
+           "use_book_style", "video"]

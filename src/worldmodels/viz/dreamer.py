@@ -1,60 +1,13 @@
-"""Figures of the Dreamer's Road (Part 1): training curves, error against horizon, dreams."""
+"""Figures of the Dreamer's Road (Part 1): dreams against reality, symlog, λ-returns, learning
+curves. Its training curves and errors against the horizon are `viz.training_curves` and
+`viz.error_by_horizon`."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+import torch
 
-from .style import ROAD_COLORS, to_numpy_frames
-
-
-def _smooth(values, window: int) -> np.ndarray:
-    values = np.asarray(values, dtype=float)
-    window = max(1, min(window, len(values)))
-    return np.convolve(values, np.ones(window) / window, mode="valid")
-
-
-def training_curves(curves: dict, ylabel: str, title: str, window: int = 20,
-                    log: bool = False) -> plt.Figure:
-    """Per-step losses {name: list}, each smoothed by a running mean of `window` steps."""
-    if not curves:
-        raise ValueError("curves must name at least one list of losses")
-    fig, ax = plt.subplots(figsize=(6.5, 3.4))
-    colors = [ROAD_COLORS["dreamer"], ROAD_COLORS["jepa"], ROAD_COLORS["baseline"]]
-    for (name, values), color in zip(curves.items(), colors * 3):
-        smooth = _smooth(values, window)
-        ax.plot(np.arange(len(smooth)) + window // 2, smooth, color=color, lw=2, label=name)
-    ax.set(xlabel="gradient step", ylabel=ylabel, title=title)
-    if log:
-        ax.set_yscale("log")
-    if len(curves) > 1:
-        ax.legend()
-    fig.tight_layout()
-    return fig
-
-
-def error_vs_horizon(errors: dict, title: str, ylabel: str = "pixel MSE",
-                     dt: float | None = None) -> plt.Figure:
-    """Prediction error per step ahead, {name: (H+1,) array}, index 0 the seen frame.
-
-    The first name is drawn in the Dreamer's blue, a name containing "copy" or "mean" in grey.
-    dt: seconds between frames, to label the top axis in time as well.
-    """
-    fig, ax = plt.subplots(figsize=(6.5, 3.6))
-    styles = iter([("-", ROAD_COLORS["dreamer"]), ("-", ROAD_COLORS["jepa"]),
-                   ("-", ROAD_COLORS["physicist"])])
-    for name, values in errors.items():
-        values = np.asarray(values, dtype=float)
-        baseline = "copy" in name or "mean" in name
-        style, color = ("--", ROAD_COLORS["baseline"]) if baseline else next(styles)
-        ax.plot(np.arange(len(values)), values, style, color=color, lw=2, marker="o", ms=3,
-                label=name)
-    ax.set(xlabel="steps ahead (frames, predicted open loop)", ylabel=ylabel, title=title)
-    if dt is not None:
-        top = ax.secondary_xaxis("top", functions=(lambda s: s * dt, lambda s: s / dt))
-        top.set_xlabel("seconds ahead")
-    ax.legend()
-    fig.tight_layout()
-    return fig
+from .style import ROAD_COLORS, color_for, to_numpy, to_numpy_frames
 
 
 def imagination_strip(truth, imagined, start: int, every: int = 2, scale: float = 1.1,
@@ -86,5 +39,71 @@ def imagination_strip(truth, imagined, start: int, every: int = 2, scale: float 
     axes[1, 0].set_ylabel("model", fontsize=9)
     if title:
         fig.suptitle(title, fontweight="bold", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def symlog_curve(x_max: float = 1000.0) -> plt.Figure:
+    """symlog(x) next to the identity and log(x), on a linear and a logarithmic scale."""
+    from ..dreamer.symlog import symlog
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
+    for ax, limit in zip(axes, (5.0, x_max)):
+        x = torch.linspace(-limit, limit, 801)
+        ax.plot(x, symlog(x), color=ROAD_COLORS["dreamer"], lw=2.5, label="symlog(x)")
+        ax.plot(x, x, color=ROAD_COLORS["baseline"], ls="--", label="x")
+        positive = x[x > 0]
+        ax.plot(positive, torch.log(positive), color=ROAD_COLORS["jepa"], ls=":", lw=2,
+                label="log(x)")
+        ax.set_xlabel("x")
+        top = 1.15 * float(symlog(torch.tensor(limit)))
+        ax.set_ylim(-top, top)
+        ax.set_title(f"|x| ≤ {limit:g}", fontsize=11, fontweight="normal")
+    axes[0].set_ylabel("prediction target")
+    axes[0].legend(loc="upper left")
+    fig.suptitle("symlog is the identity near 0 and a logarithm far away, for either sign",
+                 fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def imagined_returns(reward, value, returns, lam: float, gamma: float) -> plt.Figure:
+    """One imagined trajectory: predicted rewards, the critic's values and the λ-return."""
+    reward, value, returns = (to_numpy(a) for a in (reward, value, returns))
+    H = len(reward)
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    ax.bar(np.arange(1, H + 1), reward, color=ROAD_COLORS["baseline"], alpha=0.6,
+           label="predicted reward $r_t$")
+    ax.plot(np.arange(H + 1), value, "o-", color=ROAD_COLORS["jepa"], label="critic $v(s_t)$")
+    ax.plot(np.arange(H), returns, "s-", color=ROAD_COLORS["dreamer"], lw=2.5,
+            label=r"λ-return $R^\lambda_t$")
+    ax.set_xlabel("imagined step t")
+    ax.set_ylabel("return (reward units)")
+    ax.legend(loc="best", fontsize=9)
+    ax.set_title(f"λ = {lam:g}, γ = {gamma:g}: λ-return at step 0 = {returns[0]:.1f}")
+    fig.tight_layout()
+    return fig
+
+
+def learning_curves(runs: dict, title: str, ylabel: str = "episode return",
+                    bar: float | None = None, bar_label: str = "") -> plt.Figure:
+    """Training-episode returns against environment steps.
+
+    runs: {"Dreamer": (steps, returns), "SAC": (steps, returns)}; a moving average of 5
+    episodes is drawn over the raw points.
+    """
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    for i, (name, (steps, values)) in enumerate(runs.items()):
+        steps, values = to_numpy(steps), to_numpy(values)
+        color = color_for(name, i)
+        ax.plot(steps, values, ".", color=color, alpha=0.35)
+        window = min(5, len(values))
+        smooth = np.convolve(values, np.ones(window) / window, mode="valid")
+        ax.plot(steps[window - 1:], smooth, color=color, lw=2.5, label=name)
+    if bar is not None:
+        ax.axhline(bar, color=ROAD_COLORS["truth"], ls="--", lw=1, label=bar_label)
+    ax.set_xlabel("environment steps")
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="best")
+    ax.set_title(title)
     fig.tight_layout()
     return fig

@@ -1,4 +1,4 @@
-"""The book's look, shared by every figure: road colours, the style, frames as arrays, tables."""
+"""The book's look, shared by every figure: road and model colours, the style, arrays, tables."""
 from __future__ import annotations
 
 import io
@@ -21,6 +21,36 @@ ROAD_COLORS = {
     "baseline": "#999999",         # trivial baselines
 }
 
+# One colour per kind of model, wherever a figure names it; matched on the start of a name, in
+# this order ("engine alone" before "engine"). Learning-free baselines are also drawn dashed.
+MODEL_COLORS = {
+    "engine alone": ROAD_COLORS["baseline"], "copy": ROAD_COLORS["baseline"],
+    "mean frame": "#CCCCCC", "mean": ROAD_COLORS["baseline"],
+    "constant velocity": ROAD_COLORS["baseline"],
+    "truth": ROAD_COLORS["truth"], "real": ROAD_COLORS["truth"], "engine": ROAD_COLORS["truth"],
+    "interaction network": ROAD_COLORS["physicist"], "hnn": ROAD_COLORS["physicist"],
+    "hybrid": ROAD_COLORS["physicist"],
+    "mlp": "#56B4E9", "sac": "#56B4E9",   # Okabe–Ito sky blue: the unstructured, model-free ones
+    "dreamer": ROAD_COLORS["dreamer"], "generative": ROAD_COLORS["dreamer"],
+    "deterministic": ROAD_COLORS["cinematographer"],
+    "action-conditioned": ROAD_COLORS["robot"],
+}
+BASELINES = ("engine alone", "copy", "mean", "constant velocity")
+OTHER_COLORS = [ROAD_COLORS[r] for r in ("dreamer", "jepa", "physicist", "robot", "cinematographer")]
+
+
+def color_for(name: str, index: int = 0) -> str:
+    """The book's colour for a model called `name`; the index-th of OTHER_COLORS if it has none."""
+    lowered = name.lower()
+    for prefix, color in MODEL_COLORS.items():
+        if lowered.startswith(prefix):
+            return color
+    return OTHER_COLORS[index % len(OTHER_COLORS)]
+
+
+def is_baseline(name: str) -> bool:
+    return name.lower().startswith(BASELINES)
+
 
 def use_book_style() -> None:
     """Matplotlib defaults shared by every figure of the book."""
@@ -30,6 +60,13 @@ def use_book_style() -> None:
         "axes.titlesize": 12, "axes.titleweight": "bold", "legend.frameon": False,
         "animation.embed_limit": 20,  # MB; a page's animations stay well below this
     })
+
+
+def to_numpy(values) -> np.ndarray:
+    """A tensor, array or list of numbers as a float numpy array, for plotting."""
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().double().numpy()
+    return np.asarray(values, dtype=float)
 
 
 def to_numpy_frames(frames) -> np.ndarray:
@@ -63,6 +100,3 @@ def html_table(header: list[str], rows: list[list], style: str = ""):
     styled = f' style="{style}"' if style else ""
     return HTML(f"<table{styled}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
-
-# Each road's own figures, as submodules: `viz.physics`, `viz.video`, ...
-# (imported last: they use this module's helpers)
