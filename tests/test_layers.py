@@ -11,10 +11,11 @@ LAYERS = [
     {"devices", "nn", "checkpoints"},                  # shared building blocks
     {"world"},                                         # the shared world
     {"measure"},                                       # the shared measuring layer
-    {"dreamer", "physics", "video"},                   # the roads, one package each
+    {"planning"},                                      # planners, shared by the roads
+    {"dreamer", "physics", "video", "robot"},          # the roads, one package each
     {"viz", "widgets", "exercises", "setup", "train", "student"},  # pages and commands
 ]
-ROADS = LAYERS[3]
+ROADS = LAYERS[4]
 
 
 def layer_of(part: str) -> int:

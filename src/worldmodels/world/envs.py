@@ -111,7 +111,7 @@ class CupPushEnv(gymnasium.Env):
         # The scene's own seed comes from np_random, so reset(seed=s) fixes the whole episode
         # and reset() without a seed continues the stream with a fresh scene.
         scene_seed = int(self.np_random.integers(2**31 - 1))
-        self._state, self._params = cup_on_table(batch_size=1, seed=scene_seed)
+        self._state, self._params = self._new_scene(scene_seed)
         if self.task == "target":
             self._target_x = self._sample_target()
         self._potential = self._shaping_potential()
@@ -120,12 +120,7 @@ class CupPushEnv(gymnasium.Env):
     def step(self, action):
         if self._state is None:
             raise RuntimeError("call reset() before step()")
-        action = np.clip(np.asarray(action, dtype=np.float32).reshape(2), -1.0, 1.0)
-        velocity = torch.as_tensor(action * self._params.hand_max_speed).reshape(1, 2)  # (1, 2)
-        velocity = velocity.to(self._state.pos.dtype)
-        with torch.no_grad():
-            for _ in range(self.frame_skip):
-                self._state = step(self._state, velocity, self._params)
+        self._advance(np.clip(np.asarray(action, dtype=np.float32).reshape(2), -1.0, 1.0))
 
         if self.task == "off_table":
             success = self._cup_landed()
@@ -144,6 +139,18 @@ class CupPushEnv(gymnasium.Env):
         if self.render_mode == "rgb_array":
             return self._frame(self.render_size)
         return None
+
+    def _new_scene(self, seed: int) -> tuple[State, Params]:
+        """One cup scene (B = 1) drawn from `seed`."""
+        return cup_on_table(batch_size=1, seed=seed)
+
+    def _advance(self, action: np.ndarray) -> None:
+        """Hold `action` (2,) in [-1, 1] for frame_skip engine steps: the hand's velocity."""
+        velocity = torch.as_tensor(action * self._params.hand_max_speed).reshape(1, 2)  # (1, 2)
+        velocity = velocity.to(self._state.pos.dtype)
+        with torch.no_grad():
+            for _ in range(self.frame_skip):
+                self._state = step(self._state, velocity, self._params)
 
     def _sample_target(self) -> float:
         """A target x on the table top, at least TARGET_MIN_GAP from where the cup starts.
@@ -189,9 +196,13 @@ class CupPushEnv(gymnasium.Env):
         space = self.observation_space
         return np.clip(np.asarray(vector, dtype=np.float32), space.low, space.high)
 
-    def _frame(self, size: int) -> np.ndarray:
+    def _image(self, size: int) -> torch.Tensor:
+        """The world drawn, (3, size, size) in [0, 1]."""
         with torch.no_grad():
-            image = render(self._state, self._params, size=size)[0]  # (3, H, W) in [0, 1]
+            return render(self._state, self._params, size=size)[0]
+
+    def _frame(self, size: int) -> np.ndarray:
+        image = self._image(size)
         frame = (image.clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()
         frame = np.ascontiguousarray(frame)  # (H, W, 3)
         if self.task == "target":
