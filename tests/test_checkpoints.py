@@ -42,3 +42,8 @@ def test_every_shipped_checkpoint_has_a_recipe_and_fits_the_budget():
         total += record["bytes"]
         checkpoints.load(name)  # the sha256 matches
     assert total <= 10 * 1024 * 1024  # ARCHITECTURE.md, Budgets: 10 MB all together
+
+
+def test_save_creates_a_folder_that_does_not_exist_yet(tmp_path):
+    path = checkpoints.save("tiny", {"w": torch.zeros(2)}, {}, folder=tmp_path / "new" / "dir")
+    assert path.exists() and path.with_suffix(".json").exists()

@@ -55,6 +55,7 @@ def save(name: str, payload: dict, metrics: dict, folder: str | Path | None = No
     if len(data) > MAX_BYTES:
         raise ValueError(f"checkpoint {name!r} is {len(data) / 1e6:.2f} MB; the limit is "
                          f"{MAX_BYTES / 1e6:.2f} MB: shrink the model")
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}.pt").write_bytes(data)
     record = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
               "metrics": metrics, "command": f"python -m worldmodels.train {name}"}
