@@ -35,11 +35,11 @@ from ..world import step
 from .arm import Arm, forward, inverse
 from .frames import render_arm
 
-MAX_JOINT_SPEED = 1.5   # rad/s at action +-1
+MAX_JOINT_SPEED = 2.5   # rad/s at action +-1
 JOINT_LIMIT = math.pi   # rad, each joint
-# The hand's speed |J q'| stays below (|hand - base| + l2) * MAX_JOINT_SPEED <= 2.55 m/s for the
+# The hand's speed |J q'| stays below (|hand - base| + l2) * MAX_JOINT_SPEED <= 4.25 m/s for the
 # default arm; the engine's own per-axis clip is raised above it, so it never bends the arm's path.
-HAND_MAX_SPEED = 3.0    # m/s
+HAND_MAX_SPEED = 5.0    # m/s
 
 
 class ArmPushEnv(world_envs.CupPushEnv):

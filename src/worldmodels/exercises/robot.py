@@ -1,0 +1,36 @@
+"""Part 4 exercises: the arm's Jacobian."""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from .check import check_function
+
+STEP = 1e-6   # rad, for central differences
+
+
+def _hand(q1: float, q2: float, l1: float, l2: float) -> np.ndarray:
+    """Forward kinematics of the 2-link arm, shoulder at the origin."""
+    return np.array([l1 * np.cos(q1) + l2 * np.cos(q1 + q2),
+                     l1 * np.sin(q1) + l2 * np.sin(q1 + q2)])
+
+
+def finite_difference_jacobian(q1: float, q2: float, l1: float, l2: float) -> np.ndarray:
+    """d hand / d (q1, q2) by central differences: the reference, needing no calculus."""
+    columns = [(_hand(q1 + STEP, q2, l1, l2) - _hand(q1 - STEP, q2, l1, l2)) / (2 * STEP),
+               (_hand(q1, q2 + STEP, l1, l2) - _hand(q1, q2 - STEP, l1, l2)) / (2 * STEP)]
+    return np.stack(columns, axis=1)                                       # (2, 2)
+
+
+def check_jacobian(user_fn: Callable) -> bool:
+    """Exercise 'the Jacobian': user_fn(q1, q2, l1, l2) -> (2, 2) array, d hand / d q.
+
+    Row i is the hand's coordinate (x, y), column j the joint; checked against central
+    finite differences of the forward kinematics on random angles and link lengths.
+    """
+    def sample(rng):
+        return {"q1": float(rng.uniform(-np.pi, np.pi)), "q2": float(rng.uniform(-np.pi, np.pi)),
+                "l1": float(rng.uniform(0.2, 1.0)), "l2": float(rng.uniform(0.2, 1.0))}
+    return check_function(user_fn, finite_difference_jacobian, sample, rtol=1e-5, atol=1e-7,
+                          name=getattr(user_fn, "__name__", "jacobian"))

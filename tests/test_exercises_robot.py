@@ -1,0 +1,24 @@
+"""Part 4's exercise check: the library's Jacobian passes, a transposed one fails."""
+import numpy as np
+import torch
+
+from worldmodels import exercises
+from worldmodels.robot import arm as kin
+
+
+def library_jacobian(q1, q2, l1, l2):
+    arm = kin.Arm(base=(0.0, 0.0), upper=l1, fore=l2)
+    return kin.jacobian(arm, torch.tensor([q1, q2], dtype=torch.float64))
+
+
+def test_the_library_jacobian_passes_and_a_transposed_one_fails(capsys):
+    assert exercises.robot.check_jacobian(library_jacobian)
+    assert not exercises.robot.check_jacobian(lambda q1, q2, l1, l2:
+                                              library_jacobian(q1, q2, l1, l2).T)
+    assert "differs" in capsys.readouterr().out
+
+
+def test_the_reference_is_the_derivative_of_forward_kinematics():
+    # At q = 0 the stretched arm's hand moves straight up as either joint turns.
+    np.testing.assert_allclose(exercises.robot.finite_difference_jacobian(0.0, 0.0, 1.0, 0.5),
+                               [[0.0, 0.0], [1.5, 0.5]], atol=1e-8)
