@@ -128,3 +128,16 @@ def test_links_run_from_the_shoulder_to_the_hand():
 def test_bad_input_names_the_argument(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_resolved_rate_control_reaches_a_target_and_stretches_towards_one_out_of_reach():
+    start = kin.inverse(ARM, torch.tensor([0.3, 0.95]), "up")
+    target = torch.tensor([0.9, 1.1])
+    path = kin.resolved_rate(ARM, start, target, steps=200)
+    assert (kin.forward(ARM, path[-1]) - target).norm() < 1e-3
+    assert path[-1][1] < 0                                   # it kept its elbow up
+    far = torch.tensor(ARM.base) + torch.tensor([3.0, 0.0])
+    stretched = kin.resolved_rate(ARM, start, far, steps=300)
+    assert torch.isfinite(stretched).all()
+    reach = (kin.forward(ARM, stretched[-1]) - torch.tensor(ARM.base)).norm()
+    assert reach > 0.99 * ARM.reach[1]                       # as far as it goes

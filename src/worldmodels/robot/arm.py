@@ -149,3 +149,24 @@ def links(arm: Arm, q: Tensor, beads: int = 8) -> Tensor:
     t = torch.linspace(0, 1, beads + 1, dtype=q.dtype, device=q.device)[:-1, None]  # (beads, 1)
     points = [a[..., None, :] + t * (b - a)[..., None, :] for a, b in zip(joints, joints[1:])]
     return torch.cat(points, dim=-2)
+
+
+def resolved_rate(arm: Arm, q: Tensor, target: Tensor, steps: int = 60, dt: float = 0.02,
+                  gain: float = 5.0, damping: float = 0.05) -> Tensor:
+    """The arm's joint angles (steps + 1, ..., 2) as it follows a target with its hand:
+    each step asks for the hand velocity gain (target - hand) and turns the joints by
+    damped least squares (resolved-rate control, Whitney 1969). A target out of reach is
+    approached as closely as the arm stretches, with bounded joint speeds."""
+    if not (isinstance(steps, int) and steps >= 1):
+        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    if not (dt > 0 and gain > 0):
+        raise ValueError(f"dt and gain must be > 0, got dt={dt}, gain={gain}")
+    if not isinstance(target, Tensor) or target.shape != q.shape:
+        raise ValueError(f"target must be a tensor of hand positions shaped like q "
+                         f"{tuple(q.shape)}, got {getattr(target, 'shape', type(target).__name__)}")
+    path = [_check_angles(q)]
+    for _ in range(steps):
+        velocity = gain * (target - forward(arm, q))
+        q = q + dt * damped_least_squares(arm, q, velocity, damping)
+        path.append(q)
+    return torch.stack(path)

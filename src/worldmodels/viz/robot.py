@@ -1,0 +1,127 @@
+"""Figures of Part 4, the Robot's Road: the arm in the toddler's scene, its workspace and its
+singularities, and the arm following a target.
+
+Angles are (..., 2) tensors (q1, q2) in rad, as `robot.arm` takes them; positions in metres.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.patches import Circle, Rectangle
+
+from ..robot import arm as kin
+from ..world.render import HAND_COLOR, TABLE_COLOR
+from .style import ROAD_COLORS, color_for, to_numpy
+
+ARM_COLOR = ROAD_COLORS["robot"]
+
+
+def _scene(ax, table, world_size: float = 2.0, cup=None, cup_radius: float = 0.12,
+           target_x: float | None = None) -> None:
+    """The table, the floor, the cup and the target mark, in world coordinates."""
+    ax.add_patch(Rectangle((table.left, 0), table.right - table.left, table.height,
+                           color=TABLE_COLOR, zorder=0))
+    ax.axhline(0, color="k", lw=1)
+    if cup is not None:
+        ax.add_patch(Circle(tuple(to_numpy(cup)), cup_radius, color=(0.15, 0.35, 0.85), zorder=2))
+    if target_x is not None:
+        ax.plot([target_x, target_x], [table.height - 0.06, table.height], color="#22AA44",
+                lw=4, solid_capstyle="butt", zorder=3)
+    ax.set(xlim=(0, world_size), ylim=(0, world_size), aspect="equal", xlabel="x (m)",
+           ylabel="y (m)")
+
+
+def draw_arm(ax, arm: kin.Arm, q, color: str = ARM_COLOR, alpha: float = 1.0,
+             label: str | None = None, hand: bool = True, table_height: float = 0.8) -> None:
+    """One pose of the arm: the post, both links, the joints and (optionally) the hand."""
+    q = torch.as_tensor(q, dtype=torch.float64)
+    shoulder, elbow, wrist = (to_numpy(p) for p in (torch.tensor(arm.base), kin.elbow(arm, q),
+                                                     kin.forward(arm, q)))
+    ax.plot([arm.base[0]] * 2, [table_height, arm.base[1]], color="#555555", lw=5, zorder=3,
+            alpha=alpha, solid_capstyle="butt")
+    xs, ys = zip(shoulder, elbow, wrist)
+    ax.plot(xs, ys, "-o", color=color, lw=4, ms=7, alpha=alpha, label=label, zorder=4)
+    if hand:
+        ax.add_patch(Circle(tuple(wrist), 0.08, color=HAND_COLOR, alpha=alpha, zorder=5))
+
+
+def arm_poses(arm: kin.Arm, poses: dict, table, title: str, cup=None,
+              target=None) -> plt.Figure:
+    """Several poses of the arm in the scene, {label: q (2,)}, each in its own colour; a
+    target point (2,), if given, is marked with a cross."""
+    fig, ax = plt.subplots(figsize=(5.6, 4.6))
+    _scene(ax, table, cup=cup)
+    colors = [ARM_COLOR, ROAD_COLORS["jepa"], ROAD_COLORS["dreamer"], ROAD_COLORS["baseline"]]
+    for i, (name, q) in enumerate(poses.items()):
+        draw_arm(ax, arm, q, color=colors[i % len(colors)], label=name, hand=i == 0,
+                 table_height=table.height)
+    if target is not None:
+        ax.plot(*to_numpy(target), "x", color="k", ms=12, mew=3, zorder=6, label="target")
+    ax.legend(loc="upper right", fontsize=9)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def workspace(arm: kin.Arm, table, title: str, resolution: int = 160) -> plt.Figure:
+    """Where the hand can go, shaded by manipulability |det J| = l1 l2 |sin q2|: zero on the
+    outer and inner rims of the reach (the singularities), largest with the elbow square."""
+    base = np.array(arm.base)
+    xs = np.linspace(0, 2.0, resolution)
+    grid = torch.tensor(np.stack(np.meshgrid(xs, xs), -1))          # (R, R, 2) x, y
+    r2 = ((grid - torch.tensor(base)) ** 2).sum(-1)
+    inner, outer = arm.reach
+    # Law of cosines: the elbow angle's cosine at each point, nan outside the reach.
+    cos_q2 = (r2 - arm.upper ** 2 - arm.fore ** 2) / (2 * arm.upper * arm.fore)
+    value = arm.upper * arm.fore * torch.sqrt((1 - cos_q2 ** 2).clamp_min(0))
+    value[(r2 > outer ** 2) | (r2 < inner ** 2)] = float("nan")
+    fig, ax = plt.subplots(figsize=(5.8, 4.6))
+    image = ax.imshow(to_numpy(value), origin="lower", extent=(0, 2, 0, 2), cmap="viridis",
+                      zorder=1, alpha=0.85)
+    fig.colorbar(image, ax=ax, label="manipulability |det J| (m²)")
+    _scene(ax, table)
+    for radius in (inner, outer):
+        ax.add_patch(Circle(tuple(base), radius, fill=False, ls="--", color="k", lw=1, zorder=2))
+    ax.plot(*base, "o", color="k", ms=6, zorder=3)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def follow(arm: kin.Arm, path, target, table, title: str, every: int = 6,
+           solutions: dict | None = None, note: str = "") -> plt.Figure:
+    """The arm following a target: faint poses along its path of joint angles (T, 2), the
+    hand's trail, its final pose, and optionally the closed-form solutions {label: q}."""
+    path = torch.as_tensor(path, dtype=torch.float64)
+    trail = to_numpy(kin.forward(arm, path))
+    fig, ax = plt.subplots(figsize=(5.4, 4.6))
+    _scene(ax, table)
+    for q in path[:-1:every]:
+        draw_arm(ax, arm, q, alpha=0.15, hand=False, table_height=table.height)
+    for i, (name, q) in enumerate((solutions or {}).items()):
+        draw_arm(ax, arm, q, color="#999999", alpha=0.6, hand=False, label=name,
+                 table_height=table.height)
+    draw_arm(ax, arm, path[-1], label="the arm, following", table_height=table.height)
+    ax.plot(trail[:, 0], trail[:, 1], ":", color="k", lw=1.5, label="the hand's path")
+    ax.plot(*to_numpy(target), "x", color="k", ms=12, mew=3, zorder=6, label="target")
+    if note:
+        ax.text(0.03, 0.04, note, transform=ax.transAxes, fontsize=10)
+    ax.legend(loc="upper right", fontsize=8)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def joint_speed_near_singularity(angles, speeds: dict, title: str) -> plt.Figure:
+    """Joint speed needed for one hand velocity, against the elbow angle q2 (rad) near the
+    stretched-out singularity, one curve per method: {"plain inverse": (T,), ...}."""
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    for i, (name, values) in enumerate(speeds.items()):
+        ax.plot(to_numpy(angles), to_numpy(values), lw=2, label=name, color=color_for(name, i),
+                ls="--" if "plain" in name else "-")
+    ax.set(xscale="log", yscale="log", xlabel="elbow angle |q2| (rad): 0 is stretched out",
+           ylabel="joint speed |q'| (rad/s)", title=title)
+    ax.legend()
+    fig.tight_layout()
+    return fig
