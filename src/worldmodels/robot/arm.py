@@ -112,9 +112,9 @@ def inverse(arm: Arm, hand: Tensor, elbow: str = "up") -> Tensor:
     tolerance = 1e-9 * outer ** 2
     out = (r2 > outer ** 2 + tolerance) | (r2 < inner ** 2 - tolerance) | ~torch.isfinite(r2)
     if out.any():
-        far = hand[out][0].tolist()
-        raise ValueError(f"hand target {far} is out of reach: its distance from the shoulder "
-                         f"{arm.base} must lie in [{inner:.3f}, {outer:.3f}] m")
+        far = ", ".join(f"{v:.3f}" for v in hand[out][0].tolist())
+        raise ValueError(f"hand target ({far}) m is out of reach: its distance from the "
+                         f"shoulder {arm.base} must lie in [{inner:.3f}, {outer:.3f}] m")
     # Law of cosines for the elbow angle; clamp so points on the boundary give exactly 0 or pi.
     cos_q2 = ((r2 - arm.upper ** 2 - arm.fore ** 2) / (2 * arm.upper * arm.fore)).clamp(-1, 1)
     q2 = torch.acos(cos_q2) * (-1.0 if elbow == "up" else 1.0)

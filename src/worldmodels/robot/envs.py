@@ -29,6 +29,7 @@ import gymnasium
 import numpy as np
 import torch
 from gymnasium import spaces
+from torch import Tensor
 
 from ..world import envs as world_envs
 from ..world import step
@@ -67,18 +68,16 @@ class ArmPushEnv(world_envs.CupPushEnv):
         return state, params.replace(hand_max_speed=HAND_MAX_SPEED)
 
     def _advance(self, action: np.ndarray) -> None:
-        joint_velocity = torch.as_tensor(action, dtype=torch.float64) * MAX_JOINT_SPEED
-        dt, r, w = self._params.dt, self._params.hand_radius, self._params.world_size
+        joint_velocity = torch.as_tensor(action, dtype=torch.float64)[None] * MAX_JOINT_SPEED
         with torch.no_grad():
-            for _ in range(self.frame_skip):
-                q = (self._q + joint_velocity * dt).clamp(-JOINT_LIMIT, JOINT_LIMIT)
-                hand = forward(self.arm, q)
-                if not bool(((hand >= r) & (hand <= w - r)).all()):
-                    q, hand = self._q, forward(self.arm, self._q)   # the world's edge stops it
-                now = self._state.hand[0].double()
-                velocity = ((hand - now) / dt).to(self._state.pos.dtype).reshape(1, 2)
-                self._state = step(self._state, velocity, self._params)
-                self._q = q
+            self._state, q = advance(self.arm, self._state, self._params, self._q[None],
+                                     joint_velocity, self.frame_skip)
+        self._q = q[0]
+
+    def world(self):
+        """The true state of the episode, for a planner that may use the real engine:
+        (state, params, q (1, 2) float64, target_x)."""
+        return self._state, self._params, self._q[None].clone(), self._target_x
 
     def _obs(self) -> np.ndarray:
         if self.obs_type == "pixels":
@@ -95,6 +94,28 @@ class ArmPushEnv(world_envs.CupPushEnv):
 
     def _info(self, success: bool) -> dict:
         return {**super()._info(success), "q": self._q.tolist()}
+
+
+def advance(arm: Arm, state, params, q: Tensor, joint_velocity: Tensor, steps: int,
+            step_fn=step):
+    """Turn the joints of B arms at `joint_velocity` (B, 2) rad/s for `steps` engine steps.
+
+    q: (B, 2) float64 joint angles. In each step the joints turn (stopping at their limits),
+    forward kinematics places the hand, and the engine (`step_fn`: `world.step`, or the
+    compiled `world.native.step` for many worlds without gradients) moves it there at the
+    velocity that takes it there in one step. An arm whose hand would leave the world stays
+    where it is. Returns (state, q) after the steps.
+    """
+    dt, r, w = params.dt, params.hand_radius, params.world_size
+    for _ in range(steps):
+        turned = (q + joint_velocity * dt).clamp(-JOINT_LIMIT, JOINT_LIMIT)
+        hand = forward(arm, turned)
+        inside = ((hand >= r) & (hand <= w - r)).all(-1, keepdim=True)      # (B, 1)
+        q = torch.where(inside, turned, q)
+        hand = torch.where(inside, hand, forward(arm, q))
+        velocity = (hand - state.hand.double()) / dt
+        state = step_fn(state, velocity.to(state.pos.dtype), params)
+    return state, q
 
 
 ENV_ID = "worldmodels/ArmPush-v0"

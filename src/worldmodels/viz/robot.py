@@ -106,7 +106,7 @@ def follow(arm: kin.Arm, path, target, table, title: str, every: int = 6,
     ax.plot(trail[:, 0], trail[:, 1], ":", color="k", lw=1.5, label="the hand's path")
     ax.plot(*to_numpy(target), "x", color="k", ms=12, mew=3, zorder=6, label="target")
     if note:
-        ax.text(0.03, 0.04, note, transform=ax.transAxes, fontsize=10)
+        ax.text(0.03, 0.95, note, transform=ax.transAxes, fontsize=10, va="top")
     ax.legend(loc="upper right", fontsize=8)
     ax.set_title(title)
     fig.tight_layout()
@@ -116,12 +116,12 @@ def follow(arm: kin.Arm, path, target, table, title: str, every: int = 6,
 def joint_speed_near_singularity(angles, speeds: dict, title: str) -> plt.Figure:
     """Joint speed needed for one hand velocity, against the elbow angle q2 (rad) near the
     stretched-out singularity, one curve per method: {"plain inverse": (T,), ...}."""
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    fig, ax = plt.subplots(figsize=(7.4, 3.6))
     for i, (name, values) in enumerate(speeds.items()):
         ax.plot(to_numpy(angles), to_numpy(values), lw=2, label=name, color=color_for(name, i),
                 ls="--" if "plain" in name else "-")
     ax.set(xscale="log", yscale="log", xlabel="elbow angle |q2| (rad): 0 is stretched out",
            ylabel="joint speed |q'| (rad/s)", title=title)
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     return fig
