@@ -22,3 +22,17 @@ def test_the_reference_is_the_derivative_of_forward_kinematics():
     # At q = 0 the stretched arm's hand moves straight up as either joint turns.
     np.testing.assert_allclose(exercises.robot.finite_difference_jacobian(0.0, 0.0, 1.0, 0.5),
                                [[0.0, 0.0], [1.5, 0.5]], atol=1e-8)
+
+
+def numpy_cem_update(candidates, costs, elites):
+    elite = candidates[np.argsort(costs)[:elites]]
+    return elite.mean(0), elite.std(0)
+
+
+def test_a_numpy_cem_update_passes_and_one_with_the_wrong_elites_fails(capsys):
+    assert exercises.robot.check_cem_update(numpy_cem_update)
+    worst = lambda c, k, e: numpy_cem_update(c, -k, e)   # noqa: E731 (keeps the costliest)
+    assert not exercises.robot.check_cem_update(worst)
+    sample_std = lambda c, k, e: (numpy_cem_update(c, k, e)[0],   # noqa: E731
+                                  c[np.argsort(k)[:e]].std(0, ddof=1))
+    assert not exercises.robot.check_cem_update(sample_std)

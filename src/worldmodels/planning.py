@@ -81,6 +81,13 @@ def _evaluate(dynamics: Dynamics, cost: Cost, start, actions: Tensor) -> Tensor:
     return costs
 
 
+def elite_refit(candidates: Tensor, costs: Tensor, elites: int) -> tuple[Tensor, Tensor]:
+    """One CEM update: the mean and standard deviation (H, A) of the `elites` cheapest of the
+    candidates (K, H, A), per step and action dimension (the population deviation, ddof 0)."""
+    elite = candidates[costs.argsort()[:elites]]                                 # (E, H, A)
+    return elite.mean(0), elite.std(0, unbiased=False)
+
+
 def cem(dynamics: Dynamics, cost: Cost, start, horizon: int, action_dim: int, *,
         samples: int = 256, elites: int = 32, iterations: int = 5, init_mean: Tensor | None = None,
         init_std: float = 0.5, min_std: float = 1e-3, low: float = -1.0, high: float = 1.0,
@@ -102,11 +109,11 @@ def cem(dynamics: Dynamics, cost: Cost, start, horizon: int, action_dim: int, *,
         noise = torch.randn(samples - 1, horizon, action_dim, generator=generator, dtype=dtype)
         candidates = torch.cat([mean[None], mean + std * noise]).clamp(low, high)  # (K, H, A)
         costs = _evaluate(dynamics, cost, start, candidates)
-        order = costs.argsort()
-        if costs[order[0]] < best_cost:
-            best, best_cost = candidates[order[0]], float(costs[order[0]])
-        elite = candidates[order[:elites]]                                       # (E, H, A)
-        mean, std = elite.mean(0), elite.std(0, unbiased=False).clamp_min(min_std)
+        i = int(costs.argmin())
+        if costs[i] < best_cost:
+            best, best_cost = candidates[i], float(costs[i])
+        mean, std = elite_refit(candidates, costs, elites)
+        std = std.clamp_min(min_std)
         history.append(best_cost)
     return Plan(actions=best, cost=best_cost, mean=mean, std=std, costs=history)
 

@@ -1,11 +1,11 @@
-"""Part 4 exercises: the arm's Jacobian."""
+"""Part 4 exercises: the arm's Jacobian, and one update of the cross-entropy method."""
 from __future__ import annotations
 
 from typing import Callable
 
 import numpy as np
 
-from .check import check_function
+from .check import check_function, to_numpy
 
 STEP = 1e-6   # rad, for central differences
 
@@ -34,3 +34,30 @@ def check_jacobian(user_fn: Callable) -> bool:
                 "l1": float(rng.uniform(0.2, 1.0)), "l2": float(rng.uniform(0.2, 1.0))}
     return check_function(user_fn, finite_difference_jacobian, sample, rtol=1e-5, atol=1e-7,
                           name=getattr(user_fn, "__name__", "jacobian"))
+
+
+def _reference_cem_update(candidates, costs, elites):
+    import torch
+
+    from ..planning import elite_refit
+    mean, std = elite_refit(torch.as_tensor(candidates), torch.as_tensor(costs), elites)
+    return np.stack([mean.numpy(), std.numpy()])
+
+
+def check_cem_update(user_fn: Callable) -> bool:
+    """Exercise 'one CEM update': user_fn(candidates, costs, elites) -> (mean, std).
+
+    candidates: (K, H, A) NumPy array of action sequences; costs: (K,); elites: an int. The
+    answer is the mean and the standard deviation (ddof 0) of the `elites` cheapest
+    candidates, each (H, A), checked against `planning.elite_refit` on random inputs.
+    """
+    def sample(rng):
+        K, H, A = int(rng.integers(4, 40)), int(rng.integers(1, 8)), int(rng.integers(1, 4))
+        return {"candidates": rng.normal(size=(K, H, A)), "costs": rng.normal(size=K),
+                "elites": int(rng.integers(1, K))}
+
+    def both(candidates, costs, elites):
+        mean, std = user_fn(candidates, costs, elites)
+        return np.stack([to_numpy(mean), to_numpy(std)])
+    both.__name__ = getattr(user_fn, "__name__", "cem_update")
+    return check_function(both, _reference_cem_update, sample, rtol=1e-6, atol=1e-9)

@@ -1,8 +1,13 @@
 """Part 4, the Robot's Road: an arm in the shared world, models that take actions, and planners
 that choose them.
 
-    arm.py     the 2-link arm: forward and inverse kinematics, the Jacobian, damped least squares
-    envs.py    worldmodels/ArmPush-v0: push the cup to a mark by joint velocities
+    arm.py       the 2-link arm: forward and inverse kinematics, the Jacobian, damped least
+                 squares, resolved-rate control
+    frames.py    the arm drawn into the world's frames
+    envs.py      worldmodels/ArmPush-v0: push the cup to a mark by joint velocities
+    scripted.py  a pusher written by hand, the task's reference controller
+    mpc.py       the task's cost, the true engine as a planner's model, oracle MPC
+    ensemble.py  a learned model as PETS builds one: an ensemble of probabilistic networks
 
 Submodules are imported by name: `from worldmodels.robot import arm`.
 """

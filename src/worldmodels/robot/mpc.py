@@ -26,6 +26,8 @@ from .envs import MAX_JOINT_SPEED, advance
 REACH_WEIGHT = 0.5     # per metre between the hand and the point behind the cup
 FINAL_WEIGHT = 5.0     # the cup's last distance to the target counts this many times more
 STOP_WEIGHT = 0.5      # per m/s of the cup's last speed: arrive, and stop
+GENTLE_WEIGHT = 0.3    # per m/s of the cup's speed on the way: push it, do not strike it
+DISAGREEMENT_WEIGHT = 1.0   # per unit of spread of an ensemble's costs for one plan
 HAND_RADIUS = 0.08
 
 
@@ -37,21 +39,31 @@ class Rollout:
     cup: Tensor         # (K, H + 1, 2) m
     cup_vel: Tensor     # (K, H + 1, 2) m/s
     target_x: float     # m
+    members: int = 1    # futures per candidate, member-major: rows are (members * K)
 
 
 def push_cost(rollout: Rollout, actions: Tensor) -> Tensor:
     """Cost (K,) of pushing the cup to the target: its distance to the target at every step
     (FINAL_WEIGHT times more at the end) and its final speed, plus a reaching term that draws
-    the hand to the point behind the cup, on the side away from the target."""
+    the hand to the point behind the cup, on the side away from the target, and a small price
+    on the cup's speed, which prefers steady pushes (predictable, for a learned model too) to
+    strikes that send it sliding. A rollout with
+    several members per candidate (an ensemble's) costs the mean over its members."""
     cup_x = rollout.cup[..., 0]                                            # (K, H + 1)
     gap = (cup_x - rollout.target_x).abs()
     side = torch.sign(rollout.target_x - rollout.cup[:, :1, 0])            # (K, 1)
     behind = rollout.cup.clone()
     behind[..., 0] -= side * (CUP_RADIUS + HAND_RADIUS)
     reach = (rollout.hand - behind).norm(dim=-1)
-    running = (gap + REACH_WEIGHT * reach)[:, 1:].mean(-1)
+    speed = rollout.cup_vel.norm(dim=-1)
+    running = (gap + REACH_WEIGHT * reach + GENTLE_WEIGHT * speed)[:, 1:].mean(-1)
     final = FINAL_WEIGHT * gap[:, -1] + STOP_WEIGHT * rollout.cup_vel[:, -1].norm(dim=-1)
-    return running + final
+    per_member = (running + final).view(rollout.members, -1)              # (members, K)
+    if rollout.members == 1:
+        return per_member[0]
+    # Where the members disagree the model does not know: charge for it, so that a plan
+    # cannot win by exploiting the errors of some of them.
+    return per_member.mean(0) + DISAGREEMENT_WEIGHT * per_member.std(0)
 
 
 class EngineModel:

@@ -1,0 +1,333 @@
+"""A learned model of ArmPush-v0 as PETS builds one (Chua et al. 2018): an ensemble of
+probabilistic networks predicting the change of state an action causes, planned through by
+trajectory sampling, and trained from random play and then from the planner's own experience.
+
+    model, history = train(Config())          # real steps -> success, in `history`
+    controller = EnsembleMPC(model, seed=0)   # plans through the model, never the engine
+    action = controller.act(obs)
+
+The state is the observation without its target, s = (q1, q2, hand, cup, cup velocity), 8
+numbers. The robot knows its own body: the joints and the hand move by the arm's kinematics
+(notebook 1), exactly. What it cannot know is how the cup responds, and that is what is
+learned: each of E members maps the cup's position and velocity, the hand's position relative
+to the cup before and after the step and the hand's velocity (the inputs PETS would call its
+preprocessed observation) to a Gaussian over the normalised change of the cup's position and
+velocity, with a bounded log-variance. A candidate action sequence is rolled out under every
+member, each sampling its own next states (the "TS-inf" propagation of PETS), and its cost is
+the mean over members: a plan must work in every model, so where they disagree it is distrusted.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import gymnasium
+import numpy as np
+import torch
+from torch import Tensor, nn
+from tqdm.auto import tqdm
+
+from .. import planning
+from ..world.actions import smooth_random_actions
+from ..world.scenes import CUP_RADIUS
+from ..world.state import Table
+from .arm import Arm, forward
+from .envs import ENV_ID, JOINT_LIMIT, MAX_JOINT_SPEED
+from .mpc import HAND_RADIUS, Rollout, push_cost
+
+FRAME_SKIP, DT = 2, 0.01      # the environment's engine steps per action, and their length (s)
+REST_SPEED = 1e-3             # m/s; a cup slower than this is at rest
+REACH_MARGIN = 0.03           # m beyond touching within which the hand may start to push
+TABLE = Table()               # the task's table
+WALL_ZONE = CUP_RADIUS + 2 * HAND_RADIUS   # m from the wall within which the wall matters
+
+STATE = 8                     # features of the state: q (2), hand (2), cup (2), cup velocity (2)
+ACTION = 2
+FEATURES = 15                 # what a member reads (see Ensemble.features)
+MIRRORED = [3, 5, 7, 9, 12]   # its x components, whose sign a mirror image flips
+CHANGE_MIRRORED = [0, 2]      # ... and those of the change (x, vx)
+CHANGE = 4                    # what it predicts: the change of the cup's position and velocity
+
+
+@dataclass(frozen=True)
+class Config:
+    members: int = 5              # networks in the ensemble (1: a single model)
+    hidden: int = 128             # width of each member's hidden layers
+    layers: int = 2               # hidden layers per member
+    lr: float = 1e-3              # Adam learning rate
+    weight_decay: float = 1e-5    # L2 on the weights, as PETS uses
+    batch_size: int = 256         # transitions per gradient step, per member
+    fit_steps: int = 800          # gradient steps after each round of new data
+    random_episodes: int = 10     # episodes of random play first (100 steps each)
+    real_steps: int = 5_000       # real environment steps in all, random play included
+    episodes_per_round: int = 5   # episodes the planner plays between refits
+    horizon: int = 15             # planner look-ahead (env steps of 0.02 s)
+    samples: int = 64             # CEM candidates per iteration
+    elites: int = 8               # CEM elites
+    iterations: int = 3           # CEM iterations per action (6 for an episode's first)
+    seed: int = 0                 # seeds the networks, the data and the planner
+
+    @classmethod
+    def tiny(cls) -> "Config":
+        """The whole loop in about a second, for tests."""
+        return cls(members=2, hidden=16, layers=1, fit_steps=5, random_episodes=1,
+                   real_steps=150, episodes_per_round=1, horizon=3, samples=8, elites=2,
+                   iterations=1)
+
+
+class EnsembleLinear(nn.Module):
+    """E independent linear layers applied at once: (E, N, in) -> (E, N, out)."""
+
+    def __init__(self, members: int, inputs: int, outputs: int):
+        super().__init__()
+        bound = 1 / inputs ** 0.5
+        self.weight = nn.Parameter(torch.empty(members, inputs, outputs).uniform_(-bound, bound))
+        self.bias = nn.Parameter(torch.zeros(members, 1, outputs))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch.baddbmm(self.bias, x, self.weight)
+
+
+class Ensemble(nn.Module):
+    """E probabilistic networks: (s, a) -> Gaussian over the change of s, in real units."""
+
+    def __init__(self, cfg: Config):
+        super().__init__()
+        if not (isinstance(cfg.members, int) and cfg.members >= 1):
+            raise ValueError(f"cfg.members must be an int >= 1, got {cfg.members!r}")
+        self.cfg = cfg
+        self.arm = Arm()
+        sizes = [FEATURES] + [cfg.hidden] * cfg.layers
+        self.hidden = nn.ModuleList(EnsembleLinear(cfg.members, a, b)
+                                    for a, b in zip(sizes, sizes[1:]))
+        self.head = EnsembleLinear(cfg.members, sizes[-1], 2 * CHANGE)
+        # Normalisers, fitted to the data (buffers: they travel with the weights).
+        # The change is only scaled, not centred: a network that outputs 0 predicts "nothing
+        # moves", which is what a cup at rest does, instead of the data's average push.
+        for name, size in (("in_mean", FEATURES), ("in_std", FEATURES), ("out_std", CHANGE)):
+            self.register_buffer(name, torch.zeros(size) if "mean" in name else torch.ones(size))
+        # PETS bounds the log-variance softly between learned limits.
+        self.max_logvar = nn.Parameter(torch.full((CHANGE,), 0.5))
+        self.min_logvar = nn.Parameter(torch.full((CHANGE,), -10.0))
+
+    def move_arm(self, state: Tensor, action: Tensor) -> Tensor:
+        """The known part: joint angles and hand after one env step, (..., 4)."""
+        q = state[..., :2].double()
+        for _ in range(FRAME_SKIP):
+            q = (q + action.double() * MAX_JOINT_SPEED * DT).clamp(-JOINT_LIMIT, JOINT_LIMIT)
+        return torch.cat([q, forward(self.arm, q)], -1).to(state.dtype)
+
+    def features(self, state: Tensor, arm_next: Tensor) -> Tensor:
+        """(..., 15): where the cup is only as far as it matters (how far its rim is past the
+        table's edge, how close it is to the wall, its height), its velocity, the hand
+        relative to the cup before and after the arm's move, the hand's velocity over the step,
+        and the contact those imply."""
+        cup = state[..., 4:6]
+        over_edge = (cup[..., :1] - (TABLE.right - CUP_RADIUS)).clamp_min(0)
+        near_wall = (WALL_ZONE - cup[..., :1]).clamp_min(0)
+        hand_velocity = (arm_next[..., 2:4] - state[..., 2:4]) / (FRAME_SKIP * DT)
+        ahead = arm_next[..., 2:4] - cup
+        # The contact, as the sizes of hand and cup say it will be: how deep the hand would
+        # press in, along which direction, and how fast it comes in along it.
+        distance = ahead.norm(dim=-1, keepdim=True).clamp_min(1e-6)
+        normal = -ahead / distance
+        depth = (CUP_RADIUS + HAND_RADIUS - distance).clamp_min(0)
+        approach = (hand_velocity * normal).sum(-1, keepdim=True).clamp_min(0)
+        return torch.cat([over_edge, near_wall, cup[..., 1:], state[..., 6:8],
+                          state[..., 2:4] - cup, ahead, hand_velocity, depth, normal,
+                          approach], -1)
+
+    def forward(self, features: Tensor) -> tuple[Tensor, Tensor]:
+        """features (E, N, 8) -> mean, log-variance (E, N, 4) of the cup's normalised change."""
+        x = (features - self.in_mean) / self.in_std
+        for layer in self.hidden:
+            x = nn.functional.silu(layer(x))
+        mean, logvar = self.head(x).chunk(2, dim=-1)
+        logvar = self.max_logvar - nn.functional.softplus(self.max_logvar - logvar)
+        logvar = self.min_logvar + nn.functional.softplus(logvar - self.min_logvar)
+        return mean, logvar
+
+    def step(self, state: Tensor, action: Tensor, generator: torch.Generator | None = None,
+             sample: bool = True) -> Tensor:
+        """The next state (E, N, 8): the arm by kinematics, the cup as each member predicts
+        (a sample of its Gaussian, or, sample=False, its mean)."""
+        arm_next = self.move_arm(state, action)
+        features = self.features(state, arm_next)
+        mean, logvar = self(features)
+        if sample:
+            mean = mean + (0.5 * logvar).exp() * torch.randn(mean.shape, generator=generator)
+        change = mean * self.out_std * free(features)[..., None]
+        return torch.cat([arm_next, state[..., 4:8] + change], -1)
+
+
+def free(features: Tensor) -> Tensor:
+    """1 where the cup may move in this step, 0 where it rests untouched and so stays put:
+    it is already moving, or the hand comes within reach of it. That much the robot is told
+    (a resting body stays at rest unless pushed); how it moves is learned."""
+    moving = features[..., 3:5].norm(dim=-1) > REST_SPEED
+    touching = features[..., 7:9].norm(dim=-1) < CUP_RADIUS + HAND_RADIUS + REACH_MARGIN
+    return (moving | touching).to(features.dtype)
+
+
+def mirrored(inputs: Tensor, changes: Tensor) -> tuple[Tensor, Tensor]:
+    """The data and its mirror image, left for right, where the mirror is also the world: on
+    the table top, away from its edge and the wall, a push to the left is a push to the right
+    reflected. (The robot is told this symmetry, as it is told its kinematics.)"""
+    inside = (inputs[:, 0] == 0) & (inputs[:, 1] == 0)
+    flipped_in, flipped_out = inputs[inside].clone(), changes[inside].clone()
+    flipped_in[:, MIRRORED] *= -1
+    flipped_out[:, CHANGE_MIRRORED] *= -1
+    return torch.cat([inputs, flipped_in]), torch.cat([changes, flipped_out])
+
+
+def fit_normalisers(model: Ensemble, inputs: Tensor, changes: Tensor) -> None:
+    model.in_mean.copy_(inputs.mean(0))
+    model.in_std.copy_(inputs.std(0).clamp_min(1e-6))
+    model.out_std.copy_(changes.pow(2).mean(0).sqrt().clamp_min(1e-6))
+
+
+def fit(model: Ensemble, optimiser: torch.optim.Optimizer, data: dict, steps: int,
+        generator: torch.Generator) -> list[float]:
+    """`steps` gradient steps of Gaussian negative log-likelihood; each member draws its own
+    bootstrap batches. Returns the loss of each step."""
+    states, changes = data["state"], data["change"][:, 4:8]            # the cup's change
+    with torch.no_grad():
+        inputs = model.features(states, model.move_arm(states, data["action"]))
+    keep = free(inputs) > 0                 # elsewhere the cup stays put, and no net is asked
+    inputs, changes = mirrored(inputs[keep], changes[keep])
+    fit_normalisers(model, inputs, changes)
+    target = changes / model.out_std
+    E, n, losses = model.cfg.members, len(inputs), []
+    for _ in range(steps):
+        index = torch.randint(n, (E, min(model.cfg.batch_size, n)), generator=generator)
+        mean, logvar = model(inputs[index])
+        nll = ((mean - target[index]) ** 2 * (-logvar).exp() + logvar).mean()
+        loss = nll + 0.01 * (model.max_logvar.sum() - model.min_logvar.sum())
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        losses.append(float(nll.detach()))
+    return losses
+
+
+class EnsembleModel:
+    """The ensemble as a planner's model: K candidates under every member (E K rollouts)."""
+
+    def __init__(self, model: Ensemble, generator: torch.Generator | None = None,
+                 sample: bool = True):
+        self.model, self.generator, self.sample = model, generator, sample
+
+    def __call__(self, start, actions: Tensor) -> Rollout:
+        state, target_x = start                                    # (8,), float
+        E, (K, H, _) = self.model.cfg.members, actions.shape
+        s = torch.as_tensor(state, dtype=torch.float32).expand(E, K, STATE)
+        path = [s]
+        with torch.no_grad():
+            for t in range(H):
+                s = self.model.step(s, actions[:, t].expand(E, K, ACTION), self.generator,
+                                    self.sample)
+                path.append(s)
+        path = torch.stack(path, 2).reshape(E * K, H + 1, STATE)   # member-major
+        return Rollout(hand=path[..., 2:4], cup=path[..., 4:6], cup_vel=path[..., 6:8],
+                       target_x=target_x, members=E)
+
+
+class EnsembleMPC:
+    """Receding-horizon CEM through the ensemble; act(obs) from ArmPush-v0's observation."""
+
+    def __init__(self, model: Ensemble, *, seed: int = 0, sample: bool = True,
+                 horizon: int | None = None, samples: int | None = None,
+                 iterations: int | None = None):
+        cfg = model.cfg
+        self.generator = torch.Generator().manual_seed(seed)
+        self.controller = planning.RecedingHorizon(
+            "cem", EnsembleModel(model, self.generator, sample), push_cost,
+            horizon or cfg.horizon, ACTION, seed=seed, samples=samples or cfg.samples,
+            elites=cfg.elites, iterations=iterations or cfg.iterations,
+            first_iterations=2 * (iterations or cfg.iterations))
+
+    def reset(self) -> None:
+        self.controller.reset()
+
+    def act(self, obs: np.ndarray) -> np.ndarray:
+        obs = np.asarray(obs, dtype=np.float32)
+        return self.controller.act((torch.from_numpy(obs[:STATE]), float(obs[STATE]))).numpy()
+
+
+def play(env: gymnasium.Env, act, seed: int, reset=None,
+         max_steps: int = 100) -> tuple[dict, bool]:
+    """One episode (at most `max_steps` steps); returns its transitions (state, action,
+    change) and whether it succeeded."""
+    obs, info = env.reset(seed=seed)
+    if reset is not None:
+        reset()
+    rows = {"state": [], "action": [], "change": []}
+    for t in range(min(100, max_steps)):
+        action = np.asarray(act(obs, t), dtype=np.float32)
+        next_obs, _, terminated, truncated, info = env.step(action)
+        rows["state"].append(obs[:STATE])
+        rows["action"].append(action)
+        rows["change"].append(next_obs[:STATE] - obs[:STATE])
+        obs = next_obs
+        if terminated or truncated:
+            break
+    return {k: torch.from_numpy(np.stack(v)) for k, v in rows.items()}, bool(info["is_success"])
+
+
+def train(cfg: Config, progress: bool = True) -> tuple[Ensemble, dict]:
+    """Random play, then rounds of (fit, plan `episodes_per_round` episodes, add them) until
+    `real_steps` real environment steps have been used (the last episode may be cut short).
+
+    history: "episode_step" (real steps used when each planner episode ended) and
+    "episode_success" for every planner episode; "loss" of every gradient step; timing.
+    """
+    torch.manual_seed(cfg.seed)
+    generator = torch.Generator().manual_seed(cfg.seed)
+    env = gymnasium.make(ENV_ID)
+    model = Ensemble(cfg)
+    optimiser = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    # Random play: smooth random joint velocities, held for a while, so that the hand
+    # travels and meets the cup from either side.
+    strokes = smooth_random_actions(cfg.random_episodes, 100, 1.0, generator)  # (n, 100, 2)
+    episodes = [play(env, lambda obs, t, a=a: a[t].numpy(), cfg.seed * 1000 + i)[0]
+                for i, a in enumerate(strokes)]
+    history = {"episode_step": [], "episode_success": [], "loss": []}
+    start = time.perf_counter()
+    steps_used = sum(len(e["state"]) for e in episodes)
+    bar = tqdm(total=cfg.real_steps, initial=steps_used, desc="PETS, real steps",
+               disable=not progress)
+    round_ = 0
+    while steps_used < cfg.real_steps:
+        data = {k: torch.cat([e[k] for e in episodes]) for k in episodes[0]}
+        history["loss"] += fit(model, optimiser, data, cfg.fit_steps, generator)
+        controller = EnsembleMPC(model, seed=cfg.seed * 1000 + round_)
+        for i in range(cfg.episodes_per_round):
+            if steps_used >= cfg.real_steps:
+                break
+            seed = cfg.seed * 1000 + 100 + round_ * cfg.episodes_per_round + i
+            episode, success = play(env, lambda obs, t: controller.act(obs), seed,
+                                    controller.reset, max_steps=cfg.real_steps - steps_used)
+            episodes.append(episode)
+            steps_used += len(episode["state"])
+            bar.update(len(episode["state"]))
+            history["episode_step"].append(steps_used)
+            history["episode_success"].append(success)
+        recent = np.mean(history["episode_success"][-cfg.episodes_per_round:])
+        bar.set_postfix(success=f"{recent:.0%}")
+        round_ += 1
+    bar.close()
+    data = {k: torch.cat([e[k] for e in episodes]) for k in episodes[0]}
+    history["loss"] += fit(model, optimiser, data, cfg.fit_steps, generator)
+    history["real_steps"] = [steps_used]
+    history["wall_seconds"] = [time.perf_counter() - start]
+    return model, history
+
+
+def evaluate(model: Ensemble, targets: int = 50, first_seed: int = 20_000, seed: int = 0,
+             sample: bool = True) -> dict:
+    """Success of planning through the model on held-out targets (seeds never trained on)."""
+    env = gymnasium.make(ENV_ID)
+    controller = EnsembleMPC(model, seed=seed, sample=sample)
+    wins = sum(play(env, lambda obs, t: controller.act(obs), s, controller.reset)[1]
+               for s in range(first_seed, first_seed + targets))
+    return {"success_rate": wins / targets, "targets": targets}

@@ -1,0 +1,88 @@
+"""The PETS ensemble's mechanics: the arm moves by its known kinematics, a resting cup stays
+put, the mirror flips what it should, and a fitted ensemble beats a constant-velocity cup."""
+import gymnasium
+import numpy as np
+import pytest
+import torch
+
+from worldmodels.robot import ensemble, envs
+from worldmodels.robot.mpc import push_cost
+from worldmodels.robot.scripted import ScriptedPusher
+
+SMALL = ensemble.Config(members=3, hidden=64, batch_size=128)
+
+
+def scripted_data(seeds) -> dict:
+    env, pusher = gymnasium.make(envs.ENV_ID), ScriptedPusher()
+    episodes = [ensemble.play(env, lambda obs, t: pusher.act(obs), s)[0] for s in seeds]
+    return {k: torch.cat([e[k] for e in episodes]) for k in episodes[0]}
+
+
+def test_the_arm_moves_by_its_kinematics_exactly():
+    data = scripted_data([70_000])
+    model = ensemble.Ensemble(SMALL)
+    predicted = model.move_arm(data["state"], data["action"])
+    actual = data["state"][:, :4] + data["change"][:, :4]
+    torch.testing.assert_close(predicted, actual, atol=2e-5, rtol=0)
+
+
+def test_a_resting_cup_far_from_the_hand_stays_exactly_put():
+    model = ensemble.Ensemble(SMALL)                        # untrained: any output at all
+    state = torch.tensor([0.1, -2.5, 0.3, 0.92, 0.8, 0.92, 0.0, 0.0]).expand(3, 4, 8)
+    nxt = model.step(state, torch.full((3, 4, 2), 0.2), torch.Generator().manual_seed(0))
+    torch.testing.assert_close(nxt[..., 4:], state[..., 4:])
+
+
+def test_the_mirror_flips_the_x_components_of_inputs_and_changes():
+    inputs, changes = torch.randn(6, ensemble.FEATURES), torch.randn(6, ensemble.CHANGE)
+    inputs[:, :2] = 0.0                                      # on the table, away from both ends
+    inputs[0, 0] = 0.1                                       # ... except one past the edge
+    both_in, both_out = ensemble.mirrored(inputs, changes)
+    assert len(both_in) == 11
+    flipped = both_in[6:]
+    torch.testing.assert_close(flipped[:, ensemble.MIRRORED], -inputs[1:, ensemble.MIRRORED])
+    torch.testing.assert_close(both_out[6:, ensemble.CHANGE_MIRRORED],
+                               -changes[1:, ensemble.CHANGE_MIRRORED])
+    torch.testing.assert_close(flipped[:, 2], inputs[1:, 2])  # heights do not flip
+
+
+def test_a_fitted_ensemble_predicts_the_cup_better_than_constant_velocity():
+    train, held_out = scripted_data(range(70_000, 70_020)), scripted_data(range(71_000, 71_005))
+    model = ensemble.Ensemble(SMALL)
+    optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
+    losses = ensemble.fit(model, optimiser, train, 600, torch.Generator().manual_seed(0))
+    assert np.mean(losses[-50:]) < np.mean(losses[:50])
+    state, truth = held_out["state"], held_out["state"] + held_out["change"]
+    with torch.no_grad():
+        predicted = model.step(state.expand(3, *state.shape), held_out["action"].expand(
+            3, *held_out["action"].shape), sample=False).mean(0)
+    moving = held_out["change"][:, 4:6].norm(dim=-1) > 1e-4             # where the cup moves
+    coasting = state[:, 4:8].clone()                     # the cup keeps its velocity
+    coasting[:, :2] += state[:, 6:8] * ensemble.FRAME_SKIP * ensemble.DT
+
+    def error(prediction, part):                         # part: position or velocity
+        return (prediction[:, part] - truth[:, 4:8][:, part])[moving].norm(dim=-1).mean()
+    position, velocity = slice(0, 2), slice(2, 4)
+    assert error(predicted[:, 4:8], position) < 0.5 * error(coasting, position)
+    assert error(predicted[:, 4:8], velocity) < error(coasting, velocity)
+
+
+def test_the_ensemble_as_a_planner_model_gives_one_cost_per_candidate():
+    model = ensemble.Ensemble(SMALL)
+    start = (torch.tensor([0.1, -2.5, 0.3, 0.92, 0.6, 0.92, 0.0, 0.0]), 0.8)
+    rollout = ensemble.EnsembleModel(model)(start, torch.zeros(7, 4, 2))
+    assert rollout.members == 3 and rollout.cup.shape == (21, 5, 2)
+    assert push_cost(rollout, torch.zeros(7, 4, 2)).shape == (7,)
+
+
+def test_the_whole_loop_runs_within_its_budget_of_real_steps():
+    cfg = ensemble.Config.tiny()
+    model, history = ensemble.train(cfg, progress=False)
+    assert history["real_steps"][0] <= cfg.real_steps
+    assert history["episode_step"] == sorted(history["episode_step"])
+    assert len(history["episode_success"]) == len(history["episode_step"]) >= 1
+
+
+def test_an_empty_ensemble_is_refused():
+    with pytest.raises(ValueError, match="cfg.members"):
+        ensemble.Ensemble(ensemble.Config(members=0))
