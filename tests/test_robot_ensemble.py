@@ -47,10 +47,10 @@ def test_the_mirror_flips_the_x_components_of_inputs_and_changes():
 
 
 def test_a_fitted_ensemble_predicts_the_cup_better_than_constant_velocity():
-    train, held_out = scripted_data(range(70_000, 70_020)), scripted_data(range(71_000, 71_005))
+    train, held_out = scripted_data(range(70_000, 70_012)), scripted_data(range(71_000, 71_004))
     model = ensemble.Ensemble(SMALL)
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
-    losses = ensemble.fit(model, optimiser, train, 600, torch.Generator().manual_seed(0))
+    losses = ensemble.fit(model, optimiser, train, 400, torch.Generator().manual_seed(0))
     assert np.mean(losses[-50:]) < np.mean(losses[:50])
     state, truth = held_out["state"], held_out["state"] + held_out["change"]
     with torch.no_grad():
