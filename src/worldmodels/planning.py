@@ -70,6 +70,30 @@ def _start_mean(init: Tensor | None, horizon: int, action_dim: int, low: float, 
     return init.to(dtype).clamp(low, high)
 
 
+def _sample(mean: Tensor, std: Tensor, samples: int, low: float, high: float,
+            generator: torch.Generator | None) -> Tensor:
+    """The mean itself and samples - 1 Gaussian perturbations of it, clipped: (K, H, A)."""
+    noise = torch.randn(samples - 1, *mean.shape, generator=generator, dtype=mean.dtype)
+    return torch.cat([mean[None], mean + std * noise]).clamp(low, high)
+
+
+class _Best:
+    """The cheapest candidate seen so far, and the best cost after each iteration."""
+
+    def __init__(self, mean: Tensor):
+        self.actions, self.cost, self.history = mean, math.inf, []
+
+    def update(self, candidates: Tensor, costs: Tensor, again: bool = False) -> Tensor:
+        i = int(costs.argmin())
+        if costs[i] < self.cost:
+            self.actions, self.cost = candidates[i], float(costs[i])
+        if again and self.history:
+            self.history[-1] = self.cost         # the same iteration, one more candidate
+        else:
+            self.history.append(self.cost)
+        return costs
+
+
 def _evaluate(dynamics: Dynamics, cost: Cost, start, actions: Tensor) -> Tensor:
     costs = cost(dynamics(start, actions), actions)
     if not isinstance(costs, Tensor) or costs.shape != actions.shape[:1]:
@@ -104,18 +128,13 @@ def cem(dynamics: Dynamics, cost: Cost, start, horizon: int, action_dim: int, *,
         raise ValueError(f"init_std must be > 0, got {init_std}")
     mean = _start_mean(init_mean, horizon, action_dim, low, high, dtype)
     std = torch.full_like(mean, init_std)
-    best, best_cost, history = mean, math.inf, []
+    best = _Best(mean)
     for _ in range(iterations):
-        noise = torch.randn(samples - 1, horizon, action_dim, generator=generator, dtype=dtype)
-        candidates = torch.cat([mean[None], mean + std * noise]).clamp(low, high)  # (K, H, A)
-        costs = _evaluate(dynamics, cost, start, candidates)
-        i = int(costs.argmin())
-        if costs[i] < best_cost:
-            best, best_cost = candidates[i], float(costs[i])
+        candidates = _sample(mean, std, samples, low, high, generator)          # (K, H, A)
+        costs = best.update(candidates, _evaluate(dynamics, cost, start, candidates))
         mean, std = elite_refit(candidates, costs, elites)
         std = std.clamp_min(min_std)
-        history.append(best_cost)
-    return Plan(actions=best, cost=best_cost, mean=mean, std=std, costs=history)
+    return Plan(actions=best.actions, cost=best.cost, mean=mean, std=std, costs=best.history)
 
 
 def mppi(dynamics: Dynamics, cost: Cost, start, horizon: int, action_dim: int, *,
@@ -138,24 +157,16 @@ def mppi(dynamics: Dynamics, cost: Cost, start, horizon: int, action_dim: int, *
         raise ValueError(f"decay must lie in (0, 1], got {decay}")
     mean = _start_mean(init_mean, horizon, action_dim, low, high, dtype)
     std = torch.full_like(mean, noise_std)
-    best, best_cost, history = mean, math.inf, []
+    best = _Best(mean)
     for _ in range(iterations):
-        noise = torch.randn(samples - 1, horizon, action_dim, generator=generator, dtype=dtype)
-        candidates = torch.cat([mean[None], mean + std * noise]).clamp(low, high)
-        costs = _evaluate(dynamics, cost, start, candidates)
-        i = int(costs.argmin())
-        if costs[i] < best_cost:
-            best, best_cost = candidates[i], float(costs[i])
+        candidates = _sample(mean, std, samples, low, high, generator)
+        costs = best.update(candidates, _evaluate(dynamics, cost, start, candidates))
         weights = torch.softmax(-(costs - costs.min()) / temperature, dim=0)        # (K,)
         mean = (weights[:, None, None] * candidates).sum(0)
         std = std * decay
-        history.append(best_cost)
     # The weighted mean is itself a candidate worth keeping.
-    final = _evaluate(dynamics, cost, start, mean[None])[0]
-    if final < best_cost:
-        best, best_cost = mean, float(final)
-        history[-1] = best_cost
-    return Plan(actions=best, cost=best_cost, mean=mean, std=std, costs=history)
+    best.update(mean[None], _evaluate(dynamics, cost, start, mean[None]), again=True)
+    return Plan(actions=best.actions, cost=best.cost, mean=mean, std=std, costs=best.history)
 
 
 PLANNERS = {"cem": cem, "mppi": mppi}
