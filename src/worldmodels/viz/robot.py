@@ -105,10 +105,8 @@ def follow(arm: kin.Arm, path, target, table, title: str, every: int = 6,
     draw_arm(ax, arm, path[-1], label="the arm, following", table_height=table.height)
     ax.plot(trail[:, 0], trail[:, 1], ":", color="k", lw=1.5, label="the hand's path")
     ax.plot(*to_numpy(target), "x", color="k", ms=12, mew=3, zorder=6, label="target")
-    if note:
-        ax.text(0.03, 0.95, note, transform=ax.transAxes, fontsize=10, va="top")
     ax.legend(loc="upper right", fontsize=8)
-    ax.set_title(title)
+    ax.set_title(f"{title}\n{note}" if note else title)
     fig.tight_layout()
     return fig
 
