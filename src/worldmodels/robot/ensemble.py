@@ -29,11 +29,11 @@ from tqdm.auto import tqdm
 
 from .. import planning
 from ..world.actions import smooth_random_actions
-from ..world.scenes import CUP_RADIUS
+from ..world.scenes import CUP_RADIUS, HAND_RADIUS
 from ..world.state import Table
 from .arm import Arm, forward
 from .envs import ENV_ID, JOINT_LIMIT, MAX_JOINT_SPEED
-from .mpc import HAND_RADIUS, Rollout, push_cost
+from .mpc import Rollout, push_cost
 
 FRAME_SKIP, DT = 2, 0.01      # the environment's engine steps per action, and their length (s)
 REST_SPEED = 1e-3             # m/s; a cup slower than this is at rest

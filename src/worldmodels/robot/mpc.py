@@ -19,7 +19,7 @@ from torch import Tensor
 from .. import planning
 from ..world import native
 from ..world import step as torch_step
-from ..world.scenes import CUP_RADIUS
+from ..world.scenes import CUP_RADIUS, HAND_RADIUS
 from .arm import Arm
 from .envs import MAX_JOINT_SPEED, advance
 
@@ -28,7 +28,6 @@ FINAL_WEIGHT = 5.0     # the cup's last distance to the target counts this many 
 STOP_WEIGHT = 0.5      # per m/s of the cup's last speed: arrive, and stop
 GENTLE_WEIGHT = 0.3    # per m/s of the cup's speed on the way: push it, do not strike it
 DISAGREEMENT_WEIGHT = 1.0   # per unit of spread of an ensemble's costs for one plan
-HAND_RADIUS = 0.08
 
 
 @dataclass

@@ -13,11 +13,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..world.scenes import CUP_RADIUS
+from ..world.scenes import CUP_RADIUS, HAND_RADIUS
 from .arm import Arm, damped_least_squares
 from .envs import MAX_JOINT_SPEED
-
-HAND_RADIUS = 0.08
 
 
 class ScriptedPusher:

@@ -18,6 +18,7 @@ CUP_FRICTION = 0.3        # Coulomb coefficient against the table (ceramic on wo
 CUP_RESTITUTION = 0.3     # a mug barely bounces
 CUP_COLOR = (0.15, 0.35, 0.85)   # blue: stands out against the brown table and the skin hand
 HAND_GAP = 0.10           # m between the hand and the cup at the start
+HAND_RADIUS = 0.08        # m; the toddler's hand, a disk
 BALL_DENSITY = 10.0       # kg per m^2 of disk: a ball of radius 0.1 m weighs 0.31 kg
 
 
@@ -34,7 +35,7 @@ def cup_on_table(batch_size: int = 1, seed: int = 0, *, table: Table = Table(),
     _check_scene_args(batch_size, seed)
     generator = torch.Generator().manual_seed(seed)
     B, like = batch_size, dict(dtype=dtype, device=device)
-    hand_radius = 0.08
+    hand_radius = HAND_RADIUS
     low = (table.left + table.right) / 2
     high = table.right - CUP_RADIUS - HAND_GAP
     x = low + (high - low) * torch.rand(B, generator=generator, dtype=torch.float64)   # (B,)
@@ -85,7 +86,7 @@ def bouncing_balls(batch_size: int = 1, num_balls: int = 3, seed: int = 0, *,
     generator = torch.Generator().manual_seed(seed)
     B, N, like = batch_size, num_balls, dict(dtype=dtype, device=device)
     world_size, table_ = 2.0, (Table() if table else None)
-    hand_radius = 0.08 if hand else 0.0
+    hand_radius = HAND_RADIUS if hand else 0.0
 
     # A grid of cells each wide enough for the largest ball; every ball gets its own cell,
     # so balls never start overlapping. The top 20 % of the world is left free for bounces.
