@@ -18,13 +18,8 @@ def check_function(user_fn: Callable, reference_fn: Callable, sample_inputs: Cal
     for trial in range(num_trials):
         inputs = sample_inputs(rng)
         expected = np.asarray(reference_fn(**inputs), dtype=float)
-        try:
-            got = user_fn(**inputs)
-        except NotImplementedError:
-            print(f"✗ {name} is not written yet: replace the `raise NotImplementedError` line.")
-            return False
-        except Exception as error:  # the learner's bug, reported rather than raised
-            print(f"✗ {name} raised {type(error).__name__}: {error}\n  on inputs {_fmt(inputs)}")
+        ok, got = call_learner(lambda: user_fn(**inputs), name, f"\n  on inputs {_fmt(inputs)}")
+        if not ok:
             return False
         got = to_numpy(got)
         if got.shape != expected.shape:
@@ -37,6 +32,18 @@ def check_function(user_fn: Callable, reference_fn: Callable, sample_inputs: Cal
             return False
     print(f"✓ {name} matches the reference on {num_trials} random inputs. Well done!")
     return True
+
+
+def call_learner(call: Callable, name: str, where: str = "") -> tuple[bool, object]:
+    """Run the learner's code: (True, its result), or (False, None) after a verdict that says
+    the stub is not written yet, or which error it raised (`where` says on what inputs)."""
+    try:
+        return True, call()
+    except NotImplementedError:
+        print(f"✗ {name} is not written yet: replace the `raise NotImplementedError` line.")
+    except Exception as error:  # the learner's bug, reported rather than raised
+        print(f"✗ {name} raised {type(error).__name__}: {error}{where}")
+    return False, None
 
 
 def to_numpy(value) -> np.ndarray:

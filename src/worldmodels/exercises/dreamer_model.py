@@ -6,7 +6,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from .check import check_function
+from .check import call_learner, check_function
 
 
 def check_vae_kl(user_fn: Callable) -> bool:
@@ -58,13 +58,8 @@ def check_kl_balance(user_fn: Callable, num_trials: int = 20, seed: int = 0) -> 
     for trial in range(num_trials):
         inputs = _sample_kl_inputs(rng)
         expected = _value_and_gradients(kl_loss, **inputs)
-        try:
-            got = _value_and_gradients(user_fn, **inputs)
-        except NotImplementedError:
-            print(f"✗ {name} is not written yet: replace the `raise NotImplementedError` line.")
-            return False
-        except Exception as error:  # the learner's bug, reported rather than raised
-            print(f"✗ {name} raised {type(error).__name__}: {error}")
+        ok, got = call_learner(lambda: _value_and_gradients(user_fn, **inputs), name)
+        if not ok:
             return False
         where = (f"(shape {tuple(inputs['post_logits'].shape)}, balance "
                  f"{inputs['balance']:.2f}, free_bits {inputs['free_bits']:.2f})")
