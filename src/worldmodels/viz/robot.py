@@ -70,12 +70,11 @@ def workspace(arm: kin.Arm, table, title: str, resolution: int = 160) -> plt.Fig
     base = np.array(arm.base)
     xs = np.linspace(0, 2.0, resolution)
     grid = torch.tensor(np.stack(np.meshgrid(xs, xs), -1))          # (R, R, 2) x, y
-    r2 = ((grid - torch.tensor(base)) ** 2).sum(-1)
+    r = (grid - torch.tensor(base)).norm(dim=-1)
     inner, outer = arm.reach
-    # Law of cosines: the elbow angle's cosine at each point, nan outside the reach.
-    cos_q2 = (r2 - arm.upper ** 2 - arm.fore ** 2) / (2 * arm.upper * arm.fore)
-    value = arm.upper * arm.fore * torch.sqrt((1 - cos_q2 ** 2).clamp_min(0))
-    value[(r2 > outer ** 2) | (r2 < inner ** 2)] = float("nan")
+    reachable = (r >= inner) & (r <= outer)
+    value = torch.full(r.shape, float("nan"), dtype=grid.dtype)     # nan: out of reach
+    value[reachable] = kin.manipulability(arm, kin.inverse(arm, grid[reachable]))
     fig, ax = plt.subplots(figsize=(5.8, 4.6))
     image = ax.imshow(to_numpy(value), origin="lower", extent=(0, 2, 0, 2), cmap="viridis",
                       zorder=1, alpha=0.85)
