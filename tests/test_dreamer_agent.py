@@ -10,7 +10,8 @@ from worldmodels.dreamer.agent import Config
 from worldmodels.dreamer.learn import evaluate, train
 from worldmodels.dreamer.replay import Replay
 from worldmodels.dreamer.returns import ReturnNormalizer, lambda_return
-from worldmodels.measure.model_free import SAC, SACConfig
+from worldmodels.measure.model_free import SAC, SACConfig, train_sac
+from worldmodels.robot import envs as robot_envs
 from worldmodels.world.envs import make_env
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -55,6 +56,16 @@ def test_sac_log_prob_equals_tanh_change_of_variables():
         torch.distributions.Normal(mean, log_std.clamp(-5, 2).exp()),
         torch.distributions.transforms.TanhTransform())
     torch.testing.assert_close(log_prob, dist.log_prob(action).sum(-1), atol=1e-3, rtol=1e-4)
+
+
+def test_sac_scores_itself_every_eval_every_steps():
+    cfg = SACConfig(env_steps=60, prefill=40, batch_size=8, hidden=8, eval_episodes=1,
+                    eval_every=20)
+    _, history = train_sac(cfg, robot_envs.ENV_ID, progress=False)   # short episodes
+    assert history["eval_step"] == [20, 40, 60]
+    assert all(0.0 <= rate <= 1.0 for rate in history["eval_success_rate"])
+    with pytest.raises(ValueError, match="eval_every"):
+        train_sac(SACConfig(eval_every=-1), robot_envs.ENV_ID, progress=False)
 
 
 def test_replay_masks_transitions_across_episodes():

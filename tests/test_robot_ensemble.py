@@ -83,6 +83,39 @@ def test_the_whole_loop_runs_within_its_budget_of_real_steps():
     assert len(history["episode_success"]) == len(history["episode_step"]) >= 1
 
 
+def test_the_loop_scores_its_model_on_held_out_targets_when_asked():
+    cfg = ensemble.Config.tiny()
+    _, history = ensemble.train(cfg, progress=False, evaluate_every=50, evaluate_targets=1)
+    assert history["eval_step"] == sorted(history["eval_step"])
+    assert history["eval_step"][-1] == history["real_steps"][0]    # and once at the end
+    assert all(rate in (0.0, 1.0) for rate in history["eval_success_rate"])
+
+
+def test_beta_nll_is_the_gaussian_nll_at_zero_and_least_squares_for_the_mean_at_one():
+    g = torch.Generator().manual_seed(0)
+    mean = torch.randn(3, 10, 4, generator=g, requires_grad=True)
+    logvar, target = torch.randn(3, 10, 4, generator=g), torch.randn(3, 10, 4, generator=g)
+    reference = 2 * torch.nn.functional.gaussian_nll_loss(mean, target, logvar.exp())
+    torch.testing.assert_close(ensemble.beta_nll(mean, logvar, target, 0.0), reference)
+    (gradient,) = torch.autograd.grad(ensemble.beta_nll(mean, logvar, target, 1.0), mean)
+    (squared,) = torch.autograd.grad(((mean - target) ** 2).mean(), mean)
+    torch.testing.assert_close(gradient, squared)      # whatever the variance
+
+
+def test_a_member_alone_predicts_what_it_predicted_inside_the_ensemble():
+    model = ensemble.Ensemble(SMALL)
+    features = torch.randn(1, 7, ensemble.FEATURES)
+    whole = model(features.expand(SMALL.members, 7, ensemble.FEATURES))
+    for index in range(SMALL.members):
+        alone = model.member(index)(features)
+        for inside, single in zip(whole, alone):
+            torch.testing.assert_close(inside[index], single[0])
+    with pytest.raises(ValueError, match="index"):
+        model.member(SMALL.members)
+
+
 def test_an_empty_ensemble_is_refused():
     with pytest.raises(ValueError, match="cfg.members"):
         ensemble.Ensemble(ensemble.Config(members=0))
+    with pytest.raises(ValueError, match="cfg.beta"):
+        ensemble.Ensemble(ensemble.Config(beta=2.0))

@@ -35,6 +35,8 @@ class SACConfig:
     gamma: float = 0.99          # discount per step
     tau: float = 0.005           # Polyak rate of the target Q-networks
     eval_episodes: int = 10      # evaluation episodes at the end of training
+    eval_every: int = 0          # steps between evaluations during training (0: at the end only)
+    eval_seed: int | None = None # first seed of the evaluation episodes (None: 10,000 + seed)
     seed: int = 0                # seeds torch, numpy and the environment
 
     @classmethod
@@ -106,7 +108,10 @@ class SAC(nn.Module):
 
 
 def train_sac(cfg: SACConfig, env_id: str, progress: bool = True) -> tuple[SAC, dict]:
-    """Train SAC for cfg.env_steps real steps; history like `learn.train`'s."""
+    """Train SAC for cfg.env_steps real steps; history like `learn.train`'s, with the success
+    rate of `eval_episodes` evaluation episodes every `eval_every` steps if asked."""
+    if not (isinstance(cfg.eval_every, int) and cfg.eval_every >= 0):
+        raise ValueError(f"cfg.eval_every must be an int >= 0 steps, got {cfg.eval_every!r}")
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     env = make_env(env_id, cfg.seed)
@@ -117,7 +122,9 @@ def train_sac(cfg: SACConfig, env_id: str, progress: bool = True) -> tuple[SAC, 
               "next_obs": np.zeros((n, obs_size), np.float32),
               "action": np.zeros((n, action_size), np.float32),
               "reward": np.zeros(n, np.float32), "cont": np.zeros(n, np.float32)}
-    history = {"episode_step": [], "episode_return": [], "episode_success": []}
+    history = {"episode_step": [], "episode_return": [], "episode_success": [],
+               "eval_step": [], "eval_success_rate": []}
+    eval_seed = 10_000 + cfg.seed if cfg.eval_seed is None else cfg.eval_seed
     start_time, (obs, _), episode_return = time.perf_counter(), env.reset(seed=cfg.seed), 0.0
     bar = tqdm(range(n), desc="SAC", disable=not progress)
     for step in bar:
@@ -144,9 +151,13 @@ def train_sac(cfg: SACConfig, env_id: str, progress: bool = True) -> tuple[SAC, 
                 index = rng.integers(0, step + 1, cfg.batch_size)
                 agent.update(*(torch.as_tensor(buffer[k][index]) for k in
                                ("obs", "action", "reward", "next_obs", "cont")))
+        if cfg.eval_every and (step + 1) % cfg.eval_every == 0:
+            _, successes = evaluate_sac(agent, env_id, cfg.eval_episodes, seed=eval_seed)
+            history["eval_step"].append(step + 1)
+            history["eval_success_rate"].append(float(np.mean(successes)))
     env.close()
     history["eval_return"], history["eval_success"] = evaluate_sac(agent, env_id, cfg.eval_episodes,
-                                                                   seed=10_000 + cfg.seed)
+                                                                   seed=eval_seed)
     history["wall_seconds"] = [time.perf_counter() - start_time]
     return agent, history
 

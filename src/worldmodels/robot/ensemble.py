@@ -19,7 +19,7 @@ the mean over members: a plan must work in every model, so where they disagree i
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 
 import gymnasium
 import numpy as np
@@ -27,7 +27,8 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
-from .. import planning
+from .. import checkpoints, planning
+from ..measure.model_free import SACConfig, train_sac
 from ..world.actions import smooth_random_actions
 from ..world.scenes import CUP_RADIUS, HAND_RADIUS
 from ..world.state import Table
@@ -56,6 +57,7 @@ class Config:
     layers: int = 2               # hidden layers per member
     lr: float = 1e-3              # Adam learning rate
     weight_decay: float = 1e-5    # L2 on the weights, as PETS uses
+    beta: float = 0.5             # beta-NLL: each point's NLL weighted by its variance ** beta
     batch_size: int = 256         # transitions per gradient step, per member
     fit_steps: int = 800          # gradient steps after each round of new data
     random_episodes: int = 10     # episodes of random play first (100 steps each)
@@ -95,6 +97,8 @@ class Ensemble(nn.Module):
         super().__init__()
         if not (isinstance(cfg.members, int) and cfg.members >= 1):
             raise ValueError(f"cfg.members must be an int >= 1, got {cfg.members!r}")
+        if not 0 <= cfg.beta <= 1:
+            raise ValueError(f"cfg.beta must lie in [0, 1], got {cfg.beta!r}")
         self.cfg = cfg
         self.arm = Arm()
         sizes = [FEATURES] + [cfg.hidden] * cfg.layers
@@ -109,6 +113,17 @@ class Ensemble(nn.Module):
         # PETS bounds the log-variance softly between learned limits.
         self.max_logvar = nn.Parameter(torch.full((CHANGE,), 0.5))
         self.min_logvar = nn.Parameter(torch.full((CHANGE,), -10.0))
+
+    def member(self, index: int) -> "Ensemble":
+        """Member `index` alone, as an ensemble of one: a single model trained on the same
+        data, to compare with the whole."""
+        if not (isinstance(index, int) and 0 <= index < self.cfg.members):
+            raise ValueError(f"index must be an int in [0, {self.cfg.members}), got {index!r}")
+        single = Ensemble(replace(self.cfg, members=1))
+        own = ("hidden.", "head.")                 # per-member weights; the rest is shared
+        single.load_state_dict({name: value[index:index + 1] if name.startswith(own) else value
+                                for name, value in self.state_dict().items()})
+        return single
 
     def move_arm(self, state: Tensor, action: Tensor) -> Tensor:
         """The known part: joint angles and hand after one env step, (..., 4)."""
@@ -186,10 +201,24 @@ def fit_normalisers(model: Ensemble, inputs: Tensor, changes: Tensor) -> None:
     model.out_std.copy_(changes.pow(2).mean(0).sqrt().clamp_min(1e-6))
 
 
+def beta_nll(mean: Tensor, logvar: Tensor, target: Tensor, beta: float) -> Tensor:
+    """Gaussian negative log-likelihood (twice it, without the constant), each point weighted
+    by its variance ** beta, the weight held constant: the mean's gradient is then
+    2 (mean - target) var ** (beta - 1), which beta = 1 makes the squared error's."""
+    weight = (beta * logvar.detach()).exp()
+    return (weight * ((mean - target) ** 2 * (-logvar).exp() + logvar)).mean()
+
+
 def fit(model: Ensemble, optimiser: torch.optim.Optimizer, data: dict, steps: int,
         generator: torch.Generator) -> list[float]:
     """`steps` gradient steps of Gaussian negative log-likelihood; each member draws its own
-    bootstrap batches. Returns the loss of each step."""
+    bootstrap batches. Returns the loss of each step.
+
+    Plain NLL lets a member give up on the transitions it finds hard: a large variance makes
+    their error cheap, so the mean there is barely fitted, and those are the strikes the
+    planner most needs to foresee. beta-NLL (Seitzer et al. 2022) weights each point's NLL by
+    its predicted variance ** beta (held constant), which restores the mean's gradient there;
+    beta = 0 is plain NLL, beta = 1 fits the mean as least squares would."""
     states, changes = data["state"], data["change"][:, 4:8]            # the cup's change
     with torch.no_grad():
         inputs = model.features(states, model.move_arm(states, data["action"]))
@@ -201,7 +230,7 @@ def fit(model: Ensemble, optimiser: torch.optim.Optimizer, data: dict, steps: in
     for _ in range(steps):
         index = torch.randint(n, (E, min(model.cfg.batch_size, n)), generator=generator)
         mean, logvar = model(inputs[index])
-        nll = ((mean - target[index]) ** 2 * (-logvar).exp() + logvar).mean()
+        nll = beta_nll(mean, logvar, target[index], model.cfg.beta)
         loss = nll + 0.01 * (model.max_logvar.sum() - model.min_logvar.sum())
         optimiser.zero_grad()
         loss.backward()
@@ -274,13 +303,19 @@ def play(env: gymnasium.Env, act, seed: int, reset=None,
     return {k: torch.from_numpy(np.stack(v)) for k, v in rows.items()}, bool(info["is_success"])
 
 
-def train(cfg: Config, progress: bool = True) -> tuple[Ensemble, dict]:
+def train(cfg: Config, progress: bool = True, evaluate_every: int = 0,
+          evaluate_targets: int = 20) -> tuple[Ensemble, dict]:
     """Random play, then rounds of (fit, plan `episodes_per_round` episodes, add them) until
     `real_steps` real environment steps have been used (the last episode may be cut short).
 
     history: "episode_step" (real steps used when each planner episode ended) and
-    "episode_success" for every planner episode; "loss" of every gradient step; timing.
+    "episode_success" for every planner episode; "loss" of every gradient step; timing; and,
+    if `evaluate_every` > 0, "eval_step" and "eval_success_rate": the model, as fitted after
+    about every `evaluate_every` real steps and at the end, scored on `evaluate_targets`
+    held-out targets (those real steps are not counted: they only measure).
     """
+    if not (isinstance(evaluate_every, int) and evaluate_every >= 0):
+        raise ValueError(f"evaluate_every must be an int >= 0 steps, got {evaluate_every!r}")
     torch.manual_seed(cfg.seed)
     generator = torch.Generator().manual_seed(cfg.seed)
     env = gymnasium.make(ENV_ID)
@@ -291,15 +326,28 @@ def train(cfg: Config, progress: bool = True) -> tuple[Ensemble, dict]:
     strokes = smooth_random_actions(cfg.random_episodes, 100, 1.0, generator)  # (n, 100, 2)
     episodes = [play(env, lambda obs, t, a=a: a[t].numpy(), cfg.seed * 1000 + i)[0]
                 for i, a in enumerate(strokes)]
-    history = {"episode_step": [], "episode_success": [], "loss": []}
+    history = {"episode_step": [], "episode_success": [], "loss": [], "eval_step": [],
+               "eval_success_rate": []}
     start = time.perf_counter()
     steps_used = sum(len(e["state"]) for e in episodes)
+
+    measuring = [0.0]                       # seconds spent measuring, left out of the timing
+
+    def measure() -> None:
+        began = time.perf_counter()
+        score = evaluate(model, targets=evaluate_targets, seed=cfg.seed)["success_rate"]
+        history["eval_step"].append(steps_used)
+        history["eval_success_rate"].append(score)
+        measuring[0] += time.perf_counter() - began
+
     bar = tqdm(total=cfg.real_steps, initial=steps_used, desc="PETS, real steps",
                disable=not progress)
     round_ = 0
     while steps_used < cfg.real_steps:
         data = {k: torch.cat([e[k] for e in episodes]) for k in episodes[0]}
         history["loss"] += fit(model, optimiser, data, cfg.fit_steps, generator)
+        if evaluate_every and steps_used >= evaluate_every * (len(history["eval_step"]) + 1):
+            measure()
         controller = EnsembleMPC(model, seed=cfg.seed * 1000 + round_)
         for i in range(cfg.episodes_per_round):
             if steps_used >= cfg.real_steps:
@@ -318,8 +366,10 @@ def train(cfg: Config, progress: bool = True) -> tuple[Ensemble, dict]:
     bar.close()
     data = {k: torch.cat([e[k] for e in episodes]) for k in episodes[0]}
     history["loss"] += fit(model, optimiser, data, cfg.fit_steps, generator)
+    if evaluate_every:
+        measure()
     history["real_steps"] = [steps_used]
-    history["wall_seconds"] = [time.perf_counter() - start]
+    history["wall_seconds"] = [time.perf_counter() - start - measuring[0]]
     return model, history
 
 
@@ -331,3 +381,39 @@ def evaluate(model: Ensemble, targets: int = 50, first_seed: int = 20_000, seed:
     wins = sum(play(env, lambda obs, t: controller.act(obs), s, controller.reset)[1]
                for s in range(first_seed, first_seed + targets))
     return {"success_rate": wins / targets, "targets": targets}
+
+
+CHECKPOINTS = ("robot_ensemble",)
+HELD_OUT_TARGETS = 50
+
+
+def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
+    """The shipped ensemble (Config(), seed 0, 5,000 real steps), and SAC given the same
+    5,000 steps, for the notebook's comparison: both scored on the same held-out targets."""
+    checkpoints.check_name(name, CHECKPOINTS)
+    cfg = Config()
+    model, history = train(cfg)
+    scores = evaluate(model, targets=HELD_OUT_TARGETS)
+    sac_cfg = SACConfig(env_steps=cfg.real_steps, eval_episodes=HELD_OUT_TARGETS,
+                        eval_seed=20_000, seed=cfg.seed)
+    _, sac_history = train_sac(sac_cfg, ENV_ID)
+    curves = ("episode_step", "episode_success")
+    payload = {"config": asdict(cfg), "state_dict": model.state_dict(),
+               "pets": {k: history[k] for k in curves},
+               "sac": {k: sac_history[k] for k in curves}}
+    metrics = {"real_steps": history["real_steps"][0],
+               "held_out_success_rate": scores["success_rate"],
+               "sac_held_out_success_rate": float(np.mean(sac_history["eval_success"])),
+               "held_out_targets": HELD_OUT_TARGETS}
+    return payload, metrics
+
+
+def load(name: str = CHECKPOINTS[0]) -> tuple[Ensemble, dict]:
+    """The shipped ensemble and its record: (model, {"pets": curves, "sac": curves,
+    "metrics": ...})."""
+    checkpoints.check_name(name, CHECKPOINTS)
+    payload = checkpoints.load(name)
+    model = Ensemble(Config(**payload["config"]))
+    model.load_state_dict(payload["state_dict"])
+    return model.eval(), {"pets": payload["pets"], "sac": payload["sac"],
+                          "metrics": checkpoints.info(name)["metrics"]}

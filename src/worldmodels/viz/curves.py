@@ -1,4 +1,5 @@
-"""The two plots every road draws: prediction error against the horizon, and training losses.
+"""The plots every road draws: prediction error against the horizon, training losses, and an
+agent's episodes against the environment steps it has used.
 
 Curves are keyed by a model's name, and each name keeps the book's colour for it
 (`style.color_for`): the truth black, learning-free baselines grey and dashed.
@@ -8,7 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import color_for, is_baseline, to_numpy
+from .style import ROAD_COLORS, color_for, is_baseline, to_numpy
 
 
 def error_by_horizon(curves: dict, ylabel: str, title: str, *, dt: float | None = None,
@@ -58,5 +59,31 @@ def training_curves(curves: dict, ylabel: str, title: str, window: int = 20,
         ax.set_yscale("log")
     if len(curves) > 1:
         ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def learning_curves(runs: dict, title: str, ylabel: str = "episode return",
+                    bar: float | None = None, bar_label: str = "") -> plt.Figure:
+    """What each learner's own episodes scored (return, or success 0/1) against the
+    environment steps it had used when each ended.
+
+    runs: {"Dreamer": (steps, returns), "SAC": (steps, returns)}; a moving average of 5
+    episodes is drawn over the raw points.
+    """
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    for i, (name, (steps, values)) in enumerate(runs.items()):
+        steps, values = to_numpy(steps), to_numpy(values)
+        color = color_for(name, i)
+        ax.plot(steps, values, ".", color=color, alpha=0.35)
+        window = min(5, len(values))
+        smooth = np.convolve(values, np.ones(window) / window, mode="valid")
+        ax.plot(steps[window - 1:], smooth, color=color, lw=2.5, label=name)
+    if bar is not None:
+        ax.axhline(bar, color=ROAD_COLORS["truth"], ls="--", lw=1, label=bar_label)
+    ax.set_xlabel("environment steps")
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="best")
+    ax.set_title(title)
     fig.tight_layout()
     return fig

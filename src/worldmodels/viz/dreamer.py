@@ -1,13 +1,13 @@
-"""Figures of the Dreamer's Road (Part 1): dreams against reality, symlog, λ-returns, learning
-curves. Its training curves and errors against the horizon are `viz.training_curves` and
-`viz.error_by_horizon`."""
+"""Figures of the Dreamer's Road (Part 1): dreams against reality, symlog, λ-returns. Its
+training curves, learning curves and errors against the horizon are `viz.training_curves`,
+`viz.learning_curves` and `viz.error_by_horizon`."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .style import ROAD_COLORS, color_for, to_numpy, to_numpy_frames
+from .style import ROAD_COLORS, to_numpy, to_numpy_frames
 
 
 def imagination_strip(truth, imagined, start: int, every: int = 2, scale: float = 1.1,
@@ -80,30 +80,5 @@ def imagined_returns(reward, value, returns, lam: float, gamma: float) -> plt.Fi
     ax.set_ylabel("return (reward units)")
     ax.legend(loc="best", fontsize=9)
     ax.set_title(f"λ = {lam:g}, γ = {gamma:g}: λ-return at step 0 = {returns[0]:.1f}")
-    fig.tight_layout()
-    return fig
-
-
-def learning_curves(runs: dict, title: str, ylabel: str = "episode return",
-                    bar: float | None = None, bar_label: str = "") -> plt.Figure:
-    """Training-episode returns against environment steps.
-
-    runs: {"Dreamer": (steps, returns), "SAC": (steps, returns)}; a moving average of 5
-    episodes is drawn over the raw points.
-    """
-    fig, ax = plt.subplots(figsize=(7.5, 3.8))
-    for i, (name, (steps, values)) in enumerate(runs.items()):
-        steps, values = to_numpy(steps), to_numpy(values)
-        color = color_for(name, i)
-        ax.plot(steps, values, ".", color=color, alpha=0.35)
-        window = min(5, len(values))
-        smooth = np.convolve(values, np.ones(window) / window, mode="valid")
-        ax.plot(steps[window - 1:], smooth, color=color, lw=2.5, label=name)
-    if bar is not None:
-        ax.axhline(bar, color=ROAD_COLORS["truth"], ls="--", lw=1, label=bar_label)
-    ax.set_xlabel("environment steps")
-    ax.set_ylabel(ylabel)
-    ax.legend(loc="best")
-    ax.set_title(title)
     fig.tight_layout()
     return fig

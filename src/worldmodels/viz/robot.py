@@ -122,3 +122,18 @@ def joint_speed_near_singularity(angles, speeds: dict, title: str) -> plt.Figure
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     return fig
+
+
+def planner_convergence(gaps: dict, title: str) -> plt.Figure:
+    """How far above a known optimum each planner's best plan is, after every iteration:
+    {"CEM": (I,) relative gaps, ...}, on a log axis."""
+    fig, ax = plt.subplots(figsize=(7.0, 3.4))
+    for i, (name, gap) in enumerate(gaps.items()):
+        gap = np.maximum(to_numpy(gap), 1e-6)
+        ax.plot(np.arange(1, len(gap) + 1), 100 * gap, lw=2, marker="o", ms=3, label=name,
+                color=color_for(name, i))
+    ax.axhline(2.0, color="0.4", ls="--", lw=1, label="2% above the optimum")
+    ax.set(yscale="log", xlabel="iteration", ylabel="cost above the optimum (%)", title=title)
+    ax.legend(loc="upper right")
+    fig.tight_layout()
+    return fig
