@@ -90,29 +90,49 @@ class EnsembleLinear(nn.Module):
         return torch.baddbmm(self.bias, x, self.weight)
 
 
-class Ensemble(nn.Module):
-    """E probabilistic networks: (s, a) -> Gaussian over the change of s, in real units."""
+class GaussianEnsemble(nn.Module):
+    """E probabilistic networks evaluated at once: inputs (E, N, I) -> the mean and
+    log-variance (E, N, O) of a Gaussian over a normalised target. Any PETS model is one of
+    these with its own inputs; `fit_gaussian` trains it."""
+
+    def __init__(self, members: int, inputs: int, outputs: int, hidden: int, layers: int):
+        super().__init__()
+        sizes = [inputs] + [hidden] * layers
+        self.hidden = nn.ModuleList(EnsembleLinear(members, a, b)
+                                    for a, b in zip(sizes, sizes[1:]))
+        self.head = EnsembleLinear(members, sizes[-1], 2 * outputs)
+        # Normalisers, fitted to the data (buffers: they travel with the weights).
+        # The target is only scaled, not centred: a network that outputs 0 predicts "no
+        # change", which is what a body at rest does, instead of the data's average change.
+        for name, size in (("in_mean", inputs), ("in_std", inputs), ("out_std", outputs)):
+            self.register_buffer(name, torch.zeros(size) if "mean" in name else torch.ones(size))
+        # PETS bounds the log-variance softly between learned limits.
+        self.max_logvar = nn.Parameter(torch.full((outputs,), 0.5))
+        self.min_logvar = nn.Parameter(torch.full((outputs,), -10.0))
+
+    def forward(self, features: Tensor) -> tuple[Tensor, Tensor]:
+        """inputs (E, N, I) -> mean, log-variance (E, N, O) of the normalised target."""
+        x = (features - self.in_mean) / self.in_std
+        for layer in self.hidden:
+            x = nn.functional.silu(layer(x))
+        mean, logvar = self.head(x).chunk(2, dim=-1)
+        logvar = self.max_logvar - nn.functional.softplus(self.max_logvar - logvar)
+        logvar = self.min_logvar + nn.functional.softplus(logvar - self.min_logvar)
+        return mean, logvar
+
+
+class Ensemble(GaussianEnsemble):
+    """ArmPush's model: (s, a) -> the arm by kinematics, and E Gaussians over the change of
+    the cup's position and velocity, in real units."""
 
     def __init__(self, cfg: Config):
-        super().__init__()
         if not (isinstance(cfg.members, int) and cfg.members >= 1):
             raise ValueError(f"cfg.members must be an int >= 1, got {cfg.members!r}")
         if not 0 <= cfg.beta <= 1:
             raise ValueError(f"cfg.beta must lie in [0, 1], got {cfg.beta!r}")
+        super().__init__(cfg.members, FEATURES, CHANGE, cfg.hidden, cfg.layers)
         self.cfg = cfg
         self.arm = Arm()
-        sizes = [FEATURES] + [cfg.hidden] * cfg.layers
-        self.hidden = nn.ModuleList(EnsembleLinear(cfg.members, a, b)
-                                    for a, b in zip(sizes, sizes[1:]))
-        self.head = EnsembleLinear(cfg.members, sizes[-1], 2 * CHANGE)
-        # Normalisers, fitted to the data (buffers: they travel with the weights).
-        # The change is only scaled, not centred: a network that outputs 0 predicts "nothing
-        # moves", which is what a cup at rest does, instead of the data's average push.
-        for name, size in (("in_mean", FEATURES), ("in_std", FEATURES), ("out_std", CHANGE)):
-            self.register_buffer(name, torch.zeros(size) if "mean" in name else torch.ones(size))
-        # PETS bounds the log-variance softly between learned limits.
-        self.max_logvar = nn.Parameter(torch.full((CHANGE,), 0.5))
-        self.min_logvar = nn.Parameter(torch.full((CHANGE,), -10.0))
 
     def member(self, index: int) -> "Ensemble":
         """Member `index` alone, as an ensemble of one: a single model trained on the same
@@ -152,16 +172,6 @@ class Ensemble(nn.Module):
                           state[..., 2:4] - cup, ahead, hand_velocity, depth, normal,
                           approach], -1)
 
-    def forward(self, features: Tensor) -> tuple[Tensor, Tensor]:
-        """features (E, N, 8) -> mean, log-variance (E, N, 4) of the cup's normalised change."""
-        x = (features - self.in_mean) / self.in_std
-        for layer in self.hidden:
-            x = nn.functional.silu(layer(x))
-        mean, logvar = self.head(x).chunk(2, dim=-1)
-        logvar = self.max_logvar - nn.functional.softplus(self.max_logvar - logvar)
-        logvar = self.min_logvar + nn.functional.softplus(logvar - self.min_logvar)
-        return mean, logvar
-
     def step(self, state: Tensor, action: Tensor, generator: torch.Generator | None = None,
              sample: bool = True) -> Tensor:
         """The next state (E, N, 8): the arm by kinematics, the cup as each member predicts
@@ -195,10 +205,34 @@ def mirrored(inputs: Tensor, changes: Tensor) -> tuple[Tensor, Tensor]:
     return torch.cat([inputs, flipped_in]), torch.cat([changes, flipped_out])
 
 
-def fit_normalisers(model: Ensemble, inputs: Tensor, changes: Tensor) -> None:
-    model.in_mean.copy_(inputs.mean(0))
-    model.in_std.copy_(inputs.std(0).clamp_min(1e-6))
-    model.out_std.copy_(changes.pow(2).mean(0).sqrt().clamp_min(1e-6))
+def fit_gaussian(net: GaussianEnsemble, optimiser: torch.optim.Optimizer, inputs: Tensor,
+                 targets: Tensor, steps: int, generator: torch.Generator, batch_size: int,
+                 beta: float) -> list[float]:
+    """Fit the normalisers to (inputs (N, I), targets (N, O)), then take `steps` gradient steps
+    of beta-NLL, each member drawing its own bootstrap batches. Returns each step's loss.
+
+    Plain NLL lets a member give up on the points it finds hard: a large variance makes their
+    error cheap, so the mean there is barely fitted, and for a pushed cup those are the
+    strikes a planner most needs to foresee. beta-NLL (Seitzer et al. 2022) weights each
+    point's NLL by its predicted variance ** beta (held constant), which restores the mean's
+    gradient there; beta = 0 is plain NLL, beta = 1 fits the mean as least squares would."""
+    if len(inputs) == 0:
+        raise ValueError("inputs must hold at least one transition to fit, got none")
+    net.in_mean.copy_(inputs.mean(0))
+    net.in_std.copy_(inputs.std(0).nan_to_num(1.0).clamp_min(1e-6))
+    net.out_std.copy_(targets.pow(2).mean(0).sqrt().clamp_min(1e-6))
+    target = targets / net.out_std
+    members, n, losses = net.head.weight.shape[0], len(inputs), []
+    for _ in range(steps):
+        index = torch.randint(n, (members, min(batch_size, n)), generator=generator)
+        mean, logvar = net(inputs[index])
+        nll = beta_nll(mean, logvar, target[index], beta)
+        loss = nll + 0.01 * (net.max_logvar.sum() - net.min_logvar.sum())
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        losses.append(float(nll.detach()))
+    return losses
 
 
 def beta_nll(mean: Tensor, logvar: Tensor, target: Tensor, beta: float) -> Tensor:
@@ -211,32 +245,15 @@ def beta_nll(mean: Tensor, logvar: Tensor, target: Tensor, beta: float) -> Tenso
 
 def fit(model: Ensemble, optimiser: torch.optim.Optimizer, data: dict, steps: int,
         generator: torch.Generator) -> list[float]:
-    """`steps` gradient steps of Gaussian negative log-likelihood; each member draws its own
-    bootstrap batches. Returns the loss of each step.
-
-    Plain NLL lets a member give up on the transitions it finds hard: a large variance makes
-    their error cheap, so the mean there is barely fitted, and those are the strikes the
-    planner most needs to foresee. beta-NLL (Seitzer et al. 2022) weights each point's NLL by
-    its predicted variance ** beta (held constant), which restores the mean's gradient there;
-    beta = 0 is plain NLL, beta = 1 fits the mean as least squares would."""
+    """Fit the cup's part of the model to transitions {"state", "action", "change"}: only
+    where the cup may move (see `free`), with their mirror images. Returns each step's loss."""
     states, changes = data["state"], data["change"][:, 4:8]            # the cup's change
     with torch.no_grad():
         inputs = model.features(states, model.move_arm(states, data["action"]))
     keep = free(inputs) > 0                 # elsewhere the cup stays put, and no net is asked
     inputs, changes = mirrored(inputs[keep], changes[keep])
-    fit_normalisers(model, inputs, changes)
-    target = changes / model.out_std
-    E, n, losses = model.cfg.members, len(inputs), []
-    for _ in range(steps):
-        index = torch.randint(n, (E, min(model.cfg.batch_size, n)), generator=generator)
-        mean, logvar = model(inputs[index])
-        nll = beta_nll(mean, logvar, target[index], model.cfg.beta)
-        loss = nll + 0.01 * (model.max_logvar.sum() - model.min_logvar.sum())
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        losses.append(float(nll.detach()))
-    return losses
+    return fit_gaussian(model, optimiser, inputs, changes, steps, generator,
+                        model.cfg.batch_size, model.cfg.beta)
 
 
 class EnsembleModel:
@@ -408,12 +425,11 @@ def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
     return payload, metrics
 
 
-def load(name: str = CHECKPOINTS[0]) -> tuple[Ensemble, dict]:
-    """The shipped ensemble and its record: (model, {"pets": curves, "sac": curves,
-    "metrics": ...})."""
-    checkpoints.check_name(name, CHECKPOINTS)
-    payload = checkpoints.load(name)
+def load_pretrained(device: str | torch.device = "cpu") -> tuple[Ensemble, dict]:
+    """The shipped ensemble and what its recipe recorded: (model, {"pets": its learning
+    curve, "sac": SAC's on the same steps, "metrics": the checkpoint's record})."""
+    payload = checkpoints.load(CHECKPOINTS[0], device=device)
     model = Ensemble(Config(**payload["config"]))
     model.load_state_dict(payload["state_dict"])
     return model.eval(), {"pets": payload["pets"], "sac": payload["sac"],
-                          "metrics": checkpoints.info(name)["metrics"]}
+                          "metrics": checkpoints.info(CHECKPOINTS[0])["metrics"]}
