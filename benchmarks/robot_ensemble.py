@@ -10,7 +10,7 @@ steps are used; the planner never sees the engine. After about every 1,000 real 
 model as fitted so far is scored by planning through it on 20 held-out targets, and the final
 model on 50. SAC (`measure.model_free`) learns from its own steps, up to ten times as many,
 and is scored with its mean action on the same 20 held-out targets every 2,500 steps. The six
-runs go two at a time, one thread each.
+runs go two at a time (--workers), one thread each.
 
 The number of real steps a learner "needs" for 80% is the first evaluation at which its
 success, averaged over the seeds, reaches 80%.
@@ -72,9 +72,10 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--sac-steps", type=int, default=50_000,
                         help="SAC's budget of real steps (ten times the ensemble's)")
+    parser.add_argument("--workers", type=int, default=2, help="runs at once, a thread each")
     report, args = Report.from_command_line("robot_ensemble", parser)
     jobs = [(learner, seed, args.sac_steps) for learner in ("PETS", "SAC") for seed in args.seeds]
-    with multiprocessing.get_context("spawn").Pool(2) as pool:
+    with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
         results = pool.map(run, jobs, chunksize=1)
     by_learner = {name: [r for r in results if r["learner"] == name] for name in ("PETS", "SAC")}
     for r in results:

@@ -119,3 +119,18 @@ def test_an_empty_ensemble_is_refused():
         ensemble.Ensemble(ensemble.Config(members=0))
     with pytest.raises(ValueError, match="cfg.beta"):
         ensemble.Ensemble(ensemble.Config(beta=2.0))
+
+
+def test_an_input_that_never_varied_keeps_its_scale_and_predictions_stay_finite():
+    net = ensemble.GaussianEnsemble(members=2, inputs=3, outputs=1, hidden=8, layers=1)
+    g = torch.Generator().manual_seed(0)
+    inputs = torch.randn(64, 3, generator=g)
+    inputs[:, 1] = 0.0                                  # as the wall is, in early random play
+    ensemble.fit_gaussian(net, torch.optim.Adam(net.parameters()), inputs, inputs[:, :1], 5, g,
+                          batch_size=16, beta=0.5)
+    assert net.in_std[1] == 1.0
+    mean, logvar = net(torch.tensor([[[0.0, 0.3, 0.0]]]).expand(2, 1, 3))
+    assert torch.isfinite(mean).all() and torch.isfinite(logvar).all()
+    with pytest.raises(ValueError, match="inputs"):
+        ensemble.fit_gaussian(net, torch.optim.Adam(net.parameters()), inputs[:0], inputs[:0, :1],
+                              5, g, batch_size=16, beta=0.5)

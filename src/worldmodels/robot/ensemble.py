@@ -218,8 +218,11 @@ def fit_gaussian(net: GaussianEnsemble, optimiser: torch.optim.Optimizer, inputs
     gradient there; beta = 0 is plain NLL, beta = 1 fits the mean as least squares would."""
     if len(inputs) == 0:
         raise ValueError("inputs must hold at least one transition to fit, got none")
+    # An input that never varied in the data keeps the scale 1: dividing by its (zero)
+    # spread would blow up the first plan that moves it, and NaN would follow.
+    spread = inputs.std(0).nan_to_num(0.0)
     net.in_mean.copy_(inputs.mean(0))
-    net.in_std.copy_(inputs.std(0).nan_to_num(1.0).clamp_min(1e-6))
+    net.in_std.copy_(torch.where(spread > 1e-6, spread, torch.ones_like(spread)))
     net.out_std.copy_(targets.pow(2).mean(0).sqrt().clamp_min(1e-6))
     target = targets / net.out_std
     members, n, losses = net.head.weight.shape[0], len(inputs), []
