@@ -46,6 +46,19 @@ def test_record_round_trips_through_json(tmp_path, capsys):
     assert "PASS  error: 0.01 (bar <= 0.05)" in out and "MISS  speed: 3 (bar >= 10)" in out
 
 
+def test_the_appendix_rows_carry_every_figure_with_its_bar_and_verdict(tmp_path):
+    r = Report("t", json_path=tmp_path / "t.json")
+    r.figure("seconds", 2.5, unit="s")
+    r.target("error", 0.01, at_most=0.05)
+    r.target("rate", float("nan"), at_least=0.9)
+    record = r.finish()
+    assert report_module.figure_rows(record) == [
+        ["seconds", "2.5 s", "", ""], ["error", "0.01", "<= 0.05", "PASS"],
+        ["rate", "not a number", ">= 0.9", "MISS"]]
+    line = report_module.describe_run(record)
+    assert record["date"][:10] in line and f"{record['machine']['cpu_cores']} CPU cores" in line
+
+
 def test_strict_exits_one_only_on_a_miss():
     r, _ = Report.from_command_line("t", __import__("argparse").ArgumentParser(), ["--strict"])
     r.target("fine", 1.0, at_least=0.0)

@@ -159,6 +159,27 @@ def load_records(folder: str | Path) -> list[dict]:
     return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
 
 
+def figure_rows(record: dict) -> list[list[str]]:
+    """One record's figures as table rows: name, value with its unit, bar, verdict."""
+    rows = []
+    for f in record["figures"]:
+        unit = f" {f['unit']}" if f["unit"] else ""
+        bar = ""
+        if "bar" in f:
+            (kind, limit), = f["bar"].items()
+            bar = f"{BARS[kind][1]} {format_number(limit)}{unit}"
+        rows.append([f["name"], f"{format_number(f['value'])}{unit}", bar, f.get("verdict", "")])
+    return rows
+
+
+def describe_run(record: dict) -> str:
+    """When, where and how long: the line that says what a record's numbers mean."""
+    m = record["machine"]
+    return (f"measured {record['date'][:10]} on {m['cpu_cores']} CPU cores ({m['processor']}, "
+            f"torch {m['torch']}, {m['torch_threads']} threads, load {m['load_average']}), "
+            f"{record['seconds']:.0f} s, by `python benchmarks/{record['command']}`")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Every benchmark record in one table.")
     parser.add_argument("folder", help="the folder of records, e.g. benchmarks/results")

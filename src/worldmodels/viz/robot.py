@@ -137,3 +137,21 @@ def planner_convergence(gaps: dict, title: str) -> plt.Figure:
     ax.legend(loc="upper right")
     fig.tight_layout()
     return fig
+
+
+def promised_against_real(trials: dict, title: str) -> plt.Figure:
+    """Each plan's progress towards the mark as its model promised it (x) against what the
+    same actions did in the true world (y), in mm: {"one model": (promised, real), ...}.
+    Points below the diagonal are plans the model oversold."""
+    fig, ax = plt.subplots(figsize=(5.6, 5.0))
+    everything = np.concatenate([to_numpy(v) for pair in trials.values() for v in pair]) * 1000
+    low, high = float(everything.min()), float(everything.max())
+    ax.plot([low, high], [low, high], color="0.4", ls="--", lw=1, label="as promised")
+    for i, (name, (promised, real)) in enumerate(trials.items()):
+        ax.plot(1000 * to_numpy(promised), 1000 * to_numpy(real), "o", ms=3.5, alpha=0.45,
+                color=color_for(name, i), label=name)
+    ax.set(xlabel="progress the model promised (mm)", ylabel="progress in the true world (mm)",
+           title=title, aspect="equal")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
