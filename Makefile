@@ -41,7 +41,7 @@ book: $(ENV_STAMP) $(VENDOR)/.copied
 	WORLDMODELS_BOOK=1 $(VENV)/bin/jupyter-book build . --warningiserror --keep-going
 	@echo "The website is built: open $(SITE)/index.html"
 
-test: unit notebooks
+test: unit notebooks course
 
 unit: $(ENV_STAMP)
 	$(VENV)/bin/ruff check .
@@ -49,6 +49,10 @@ unit: $(ENV_STAMP)
 
 notebooks: $(ENV_STAMP)
 	$(PY) -m pytest -q --nbval-lax --nbval-cell-timeout=120 notebooks
+
+# The instructor's tools as a class meets them: the grader, and the student notebooks.
+course: $(ENV_STAMP)
+	MPLBACKEND=Agg $(PY) -m pytest -q -m course tests
 
 check-site: $(NODE_STAMP)
 	node tools/check_site.mjs $(SITE)

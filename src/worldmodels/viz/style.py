@@ -88,14 +88,16 @@ def figure_to_png(fig: plt.Figure, close: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-def html_table(header: list[str], rows: list[list], style: str = ""):
+def html_table(header: list[str], rows: list[list], style: str = "", wrap: bool = False):
     """Rows of formatted values as an HTML table, which notebooks and the website both render
-    (the book renders a cell's Markdown output as CommonMark, which has no tables)."""
+    (the book renders a cell's Markdown output as CommonMark, which has no tables). Cells keep
+    to one line unless `wrap` (for tables of sentences)."""
     from IPython.display import HTML
 
     pad = "padding: 0.2em 0.6em"  # the book's theme sets none: columns would touch
     head = "".join(f'<th style="{pad}">{h}</th>' for h in header)
-    body = "".join("<tr>" + "".join(f'<td style="{pad}; white-space: nowrap">{v}</td>'
+    nowrap = "" if wrap else "; white-space: nowrap"
+    body = "".join("<tr>" + "".join(f'<td style="{pad}{nowrap}">{v}</td>'
                                     for v in row) + "</tr>" for row in rows)
     styled = f' style="{style}"' if style else ""
     return HTML(f"<table{styled}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
