@@ -13,7 +13,7 @@ LAYERS = [
     {"measure"},                                       # the shared measuring layer
     {"planning"},                                      # planners, shared by the roads
     {"dreamer", "physics", "video", "robot"},          # the roads, one package each
-    {"viz", "widgets", "exercises", "setup", "train", "student"},  # pages and commands
+    {"viz", "widgets", "exercises", "setup", "train", "student", "grade"},  # pages, commands
 ]
 ROADS = LAYERS[4]
 
