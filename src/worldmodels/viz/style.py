@@ -34,6 +34,8 @@ MODEL_COLORS = {
     "dreamer": ROAD_COLORS["dreamer"], "generative": ROAD_COLORS["dreamer"],
     "deterministic": ROAD_COLORS["cinematographer"],
     "action-conditioned": ROAD_COLORS["robot"],
+    "pets": ROAD_COLORS["robot"], "ensemble": ROAD_COLORS["robot"],
+    "one model": "#555555",      # an ensemble of one: the same model, without the guard
 }
 BASELINES = ("engine alone", "copy", "mean", "constant velocity")
 OTHER_COLORS = [ROAD_COLORS[r] for r in ("dreamer", "jepa", "physicist", "robot", "cinematographer")]
