@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 VENDOR := book/vendor
 SITE := _build/html
 
-.PHONY: env book test unit notebooks lab student check-site benchmark clean
+.PHONY: env book test unit notebooks course floor lab student check-site benchmark clean
 
 env: $(ENV_STAMP)
 
@@ -53,6 +53,26 @@ notebooks: $(ENV_STAMP)
 # The instructor's tools as a class meets them: the grader, and the student notebooks.
 course: $(ENV_STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest -q -m course tests
+
+# The dependency floor, as a learner meets it: a fresh environment with the oldest allowed
+# versions (requirements-floor.txt), the library installed from the checkout the way the
+# notebooks' setup cell installs it, and one notebook of each part run there.
+FLOOR := .venv-floor
+FLOOR_NOTEBOOKS := notebooks/00_map/what_is_a_world_model.ipynb \
+  notebooks/01_dreamer/learning_a_model.ipynb notebooks/02_physics/differentiable_physics.ipynb \
+  notebooks/03_video/video_as_data.ipynb notebooks/04_robot/models_and_mpc.ipynb
+floor:
+	rm -rf $(FLOOR) && $(PYTHON) -m venv $(FLOOR)
+	$(FLOOR)/bin/python -m pip install -q --upgrade pip
+	$(FLOOR)/bin/python -m pip install -q -r requirements-floor.txt
+	$(FLOOR)/bin/python -m pip install -q .
+	$(FLOOR)/bin/python -m pip check
+	$(FLOOR)/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	cd $(FLOOR) && bin/python -c "import worldmodels, numpy, matplotlib, gymnasium; \
+	  print('floor:', worldmodels.__file__, numpy.__version__, matplotlib.__version__, \
+	  gymnasium.__version__)"
+	MPLBACKEND=Agg $(FLOOR)/bin/python -m pytest -q -p no:cacheprovider --nbval-lax \
+	  --nbval-cell-timeout=300 $(FLOOR_NOTEBOOKS)
 
 check-site: $(NODE_STAMP)
 	node tools/check_site.mjs $(SITE)
