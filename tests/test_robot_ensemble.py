@@ -9,6 +9,7 @@ from worldmodels.robot import ensemble, envs
 from worldmodels.robot.mpc import push_cost
 from worldmodels.robot.scripted import ScriptedPusher
 
+pytestmark = pytest.mark.usefixtures("one_thread")
 SMALL = ensemble.Config(members=3, hidden=64, batch_size=128)
 
 

@@ -2,10 +2,13 @@
 model predicts what the environment then does, and the oracle solves held-out targets."""
 import gymnasium
 import numpy as np
+import pytest
 import torch
 
 from worldmodels.robot import envs
 from worldmodels.robot.mpc import EngineModel, OracleMPC, Rollout, push_cost
+
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def rollout_with_cup_at(xs, target_x=0.5, hand_x=None, speed=0.0) -> Rollout:
