@@ -57,11 +57,11 @@ def run(job: tuple[str, int, int]) -> dict:
 
 
 def steps_to_reach(runs: list[dict]) -> tuple[int | None, np.ndarray, np.ndarray]:
-    """The first evaluation step at which the seeds' mean success reaches REACH (None if it
-    never does), and that mean curve. Seeds are evaluated at the same steps, up to the last
-    one every seed reached."""
+    """The first evaluation at which the seeds' mean success reaches REACH (None if it never
+    does), and that mean curve. The k-th evaluations of the seeds fall at nearly the same
+    steps (the ensemble's at the end of a round); each is counted at the latest of them."""
     length = min(len(r["steps"]) for r in runs)
-    steps = np.array(runs[0]["steps"][:length])
+    steps = np.max([r["steps"][:length] for r in runs], axis=0)
     mean = np.mean([r["success"][:length] for r in runs], axis=0)
     reached = np.flatnonzero(mean >= REACH)
     return (int(steps[reached[0]]) if len(reached) else None), steps, mean
