@@ -73,10 +73,13 @@ async function checkPage(browser, base, path) {
   if (facts.widgetViews && facts.renderedWidgets === 0) problems.push(`${facts.widgetViews} widgets saved but none rendered`);
   if (facts.widgetErrors) problems.push(`${facts.widgetErrors} widgets failed to render`);
   if (facts.brokenImages) problems.push(`${facts.brokenImages} images failed to load`);
-  // ARCHITECTURE.md, Notebook anatomy: every page built from a notebook carries at least one explorable
-  // (a part's landing page is Markdown and needs none).
-  const notebookSource = join(site, "_sources", relative(site, path).replace(/\.html$/, ".ipynb"));
-  if (existsSync(notebookSource) && facts.animations + facts.widgetViews === 0) problems.push("notebook page has no animation or widget");
+  // ARCHITECTURE.md, Notebook anatomy: every page built from a notebook carries at least one explorable.
+  // Markdown pages need none (a landing page, an appendix), though one that runs code also leaves
+  // an .ipynb among the sources, beside its .md: only a page with no .md is a notebook.
+  const source = join(site, "_sources", relative(site, path));
+  const fromNotebook = existsSync(source.replace(/\.html$/, ".ipynb"))
+    && !existsSync(source.replace(/\.html$/, ".md"));
+  if (fromNotebook && facts.animations + facts.widgetViews === 0) problems.push("notebook page has no animation or widget");
   // No dead widgets: pressing play on a scrubber must change the picture, with no kernel.
   const shown = () => page.evaluate(() => [...document.querySelectorAll(".widget-image")]
     .filter((img) => img.offsetParent !== null).map((img) => img.src.slice(-64)).join());
