@@ -13,6 +13,7 @@ LAYERS = [
     {"measure"},                                       # the shared measuring layer
     {"planning"},                                      # planners, shared by the roads
     {"dreamer", "physics", "video", "robot"},          # the roads, one package each
+    {"bench"},                                         # the shared benchmark, above the roads
     {"viz", "widgets", "exercises", "setup", "train", "student", "grade"},  # pages, commands
 ]
 ROADS = LAYERS[4]
