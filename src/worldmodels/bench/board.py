@@ -56,7 +56,7 @@ def run(adapters: list, suite, tracks: tuple[str, ...] | None = None,
         raise ValueError(f"tracks must be among {tuple(TRACKS)}, got {sorted(unknown)}")
     board = {"suite": {"seed": suite.seed, "quick": suite.quick,
                        "clips": len(suite.ordinary),
-                       "pairs": {k: len(p.onset) for k, p in suite.pairs.items()},
+                       "pairs": {k: len(p) for k, p in suite.pairs.items()},
                        "targets": len(suite.plan_seeds)},
              "tracks": list(tracks), "entrants": [], "timings": {}}
     for adapter in adapters:

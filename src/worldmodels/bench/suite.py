@@ -8,7 +8,7 @@ on another clock or other actions meets the same clips through its adapter, whic
     suite = make_suite(quick=True, seed=0)
     suite.ordinary            # Clips: the held-out test set, in distribution
     suite.unusual["slippery"] # plausible but unusual: a table with a tenth of the friction
-    suite.pairs["teleport"]   # matched possible / impossible clips of one violation kind
+    suite.twins("teleport")   # matched possible / impossible clips of one violation kind
 
 Shapes: N clips, T frames, S = FRAME_SIZE pixels, K disks. Actions are hand velocities in m/s,
 (N, T-1, 2): actions[:, t] is held from frame t to frame t+1.
@@ -69,19 +69,20 @@ class Clips:
 
 @dataclass(frozen=True)
 class Pairs:
-    """Matched clips of one violation kind, pixel-identical before frame `onset`.
+    """Impossible twins of some of the suite's `long` clips, for one violation kind.
 
-    possible, impossible: (N, T, 3, S, S); onset (N,) the first frame that differs;
-    actions (N, T-1, 2); start: the true State at frame 0 (the same for both twins).
+    index (M,): which long clips they are twins of; impossible (M, T, 3, S, S); onset (M,):
+    the first frame at which a twin differs from its possible clip (every frame before it is
+    pixel-identical).
     """
 
     kind: str
-    possible: Tensor
+    index: Tensor
     impossible: Tensor
     onset: Tensor
-    actions: Tensor
-    start: State
-    params: Params
+
+    def __len__(self) -> int:
+        return len(self.index)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class Suite:
 
     ordinary: Clips
     unusual: dict[str, Clips]
+    long: Clips               # the possible clips of the matched pairs
     pairs: dict[str, Pairs]
     plan_seeds: tuple[int, ...]
     seed: int
@@ -98,6 +100,11 @@ class Suite:
     @property
     def scene(self) -> Scene:
         return scene_of(self.ordinary.params)
+
+    def twins(self, kind: str) -> tuple[Tensor, Tensor]:
+        """The matched (possible, impossible) frames of violation `kind`, (M, T, 3, S, S) each."""
+        pairs = self.pairs[kind]
+        return self.long.frames[pairs.index], pairs.impossible
 
 
 def scene_of(params: Params) -> Scene:
@@ -136,47 +143,45 @@ def play(num: int, seed: int, frames: int = CONTEXT + HORIZON, *,
     return Clips(pictures, actions, kept, params)
 
 
-def matched_pairs(clips: Clips, kind: str, seed: int) -> Pairs:
-    """Possible and impossible twins of each clip for which violation `kind` can be made.
+def drawn_by_scene(clips: Clips) -> Clips:
+    """The clips redrawn by the renderer that draws their impossible twins, from the cup's
+    and the hand's paths alone, so that twins agree to the last bit before the violation."""
+    path = clips.cup[:, :, None]                                     # (N, T, 1, 2)
+    frames = scene_of(clips.params).render(path, clips.states.hand, FRAME_SIZE)
+    return replace(clips, frames=frames)
 
-    Both are drawn by the same renderer from the cup's path, true or edited; the edit starts
-    after the first CONTEXT frames, so every model has seen a clean context before it.
-    """
+
+def matched_pairs(clips: Clips, kind: str, seed: int) -> Pairs:
+    """Impossible twins of the clips (drawn by `drawn_by_scene`) for which violation `kind`
+    can be made; the edit starts after the first CONTEXT frames, so every model has seen a
+    clean context before it."""
     scene = scene_of(clips.params)
     path = clips.cup[:, :, None]                                      # (N, T, 1, 2)
     edited, applied = inject(kind, path[:, CONTEXT:], scene, seed=seed)
     edited = torch.cat([path[:, :CONTEXT], edited], dim=1)
-    possible = scene.render(path, clips.states.hand, FRAME_SIZE)
     impossible = scene.render(edited, clips.states.hand, FRAME_SIZE)
-    differs = (possible != impossible).flatten(2).any(-1)            # (N, T)
-    applied &= differs.any(-1)
-    onset = differs.int().argmax(dim=1)
-    keep = applied.nonzero()[:, 0]
-    start = clips.states.at(0)
-    return Pairs(kind, possible[keep], impossible[keep], onset[keep], clips.actions[keep],
-                 State(start.pos[keep], start.vel[keep], start.hand[keep]),
-                 _select(clips.params, keep))
+    differs = (clips.frames != impossible).flatten(2).any(-1)        # (N, T)
+    keep = (applied & differs.any(-1)).nonzero()[:, 0]
+    return Pairs(kind, keep, impossible[keep], differs.int().argmax(dim=1)[keep])
 
 
-def _select(params: Params, keep: Tensor) -> Params:
-    per_world = ("mass", "radius", "restitution", "friction", "color", "gravity")
-    return replace(params, **{name: getattr(params, name)[keep] for name in per_world})
-
-
-def make_suite(quick: bool = False, seed: int = 0) -> Suite:
-    """The benchmark's clips. quick: fewer clips (the notebook's); the full suite has 4x."""
+def make_suite(quick: bool = False, seed: int = 0, clips: int | None = None) -> Suite:
+    """The benchmark's clips from `seed`. quick: 32 clips a set and 6 planning targets (the
+    notebook's); the full suite has 256 and 20. clips: another number of clips a set (tests)."""
     if isinstance(seed, bool) or not (isinstance(seed, int) and seed >= 0):
         raise ValueError(f"seed must be an int >= 0, got {seed!r}")
-    n = 64 if quick else 256
+    n = clips if clips is not None else (32 if quick else 256)
+    if isinstance(n, bool) or not (isinstance(n, int) and n >= 1):
+        raise ValueError(f"clips must be an int >= 1, got {clips!r}")
     base = FIRST_SEED + 1000 * seed
     ordinary = play(n, base)
-    unusual = {name: play(n, base + 100 + i, **world)
-               for i, (name, world) in enumerate(UNUSUAL.items())}
+    # The same cups and button presses in unusual worlds: only the world's law differs.
+    unusual = {name: play(n, base, **world) for name, world in UNUSUAL.items()}
     # Longer clips for the violations, the hand mostly left of the cup, so that more cups
     # fall off the edge and a wrong gravity has falls to show in.
-    long = play(2 * n, base + 200, frames=CONTEXT + 20, hand_left=0.9)
+    long = drawn_by_scene(play(2 * n, base + 200, frames=CONTEXT + 20, hand_left=0.9))
     pairs = {kind: matched_pairs(long, kind, seed=base + 300 + i)
              for i, kind in enumerate(VIOLATIONS)}
     targets = 6 if quick else 20
-    return Suite(ordinary, unusual, pairs, tuple(range(base + 400, base + 400 + targets)),
-                 seed, quick)
+    return Suite(ordinary, unusual, long, pairs,
+                 tuple(range(base + 400, base + 400 + targets)), seed, quick)

@@ -13,14 +13,24 @@ the controls keep the test honest:
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import torch
 from torch import Tensor
 
 from ...measure import metrics
+from ...world.state import Params, State
 from .. import scores
 from ..protocol import BenchError, Context, Surprised
 from ..suite import CONTEXT
 from .prediction import check_frames
+
+PER_WORLD = ("mass", "radius", "restitution", "friction", "color", "gravity")
+
+
+def select(params: Params, index: Tensor) -> Params:
+    """The Params of some worlds of a batch."""
+    return replace(params, **{name: getattr(params, name)[index] for name in PER_WORLD})
 
 TRACK = "intuitive_physics"
 WINDOW_BATCH = 1024   # one-step windows predicted per call
@@ -78,19 +88,25 @@ def run(adapter, suite) -> dict:
     def score_of(frames, actions, start, params) -> Tensor:
         return clip_score(surprise(adapter, frames, actions, start, params))
 
-    ordinary = suite.ordinary
-    reference = score_of(ordinary.frames, ordinary.actions, ordinary.states.at(0), ordinary.params)
+    def of(clips) -> Tensor:
+        return score_of(clips.frames, clips.actions, clips.states.at(0), clips.params)
+
+    reference = of(suite.ordinary)
+    long = suite.long
+    possible_all = of(long)                       # each possible clip once, for every kind
     kinds = {}
     for kind, pairs in suite.pairs.items():
-        possible = score_of(pairs.possible, pairs.actions, pairs.start, pairs.params)
-        impossible = score_of(pairs.impossible, pairs.actions, pairs.start, pairs.params)
+        index = pairs.index
+        start = long.states.at(0)
+        start = State(start.pos[index], start.vel[index], start.hand[index])
+        possible = possible_all[index]
+        impossible = score_of(pairs.impossible, long.actions[index], start,
+                              select(long.params, index))
         kinds[kind] = {"relative_accuracy": scores.relative_accuracy(possible, impossible),
                        "auroc": scores.auroc(possible, impossible),
                        "caught": scores.flag_rate(reference, impossible),
                        "pairs": len(possible)}
-    flagged = {name: scores.flag_rate(reference, score_of(c.frames, c.actions, c.states.at(0),
-                                                           c.params))
-               for name, c in suite.unusual.items()}
+    flagged = {name: scores.flag_rate(reference, of(c)) for name, c in suite.unusual.items()}
     mean = lambda key: sum(k[key] for k in kinds.values()) / len(kinds)  # noqa: E731
     return {"relative_accuracy": mean("relative_accuracy"), "auroc": mean("auroc"),
             "worst_relative_accuracy": min(k["relative_accuracy"] for k in kinds.values()),
