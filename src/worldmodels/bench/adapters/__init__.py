@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from .action_video import ActionVideo
 from .baselines import ConstantVelocity, CopyLast, Engine, RandomActions
+from .dreamer_agent import DreamerAgent
 from .generative_video import GenerativeVideoAdapter
-from .other_worlds import HamiltonianNet, InteractionNet
+from .other_worlds import DreamerPendulum, HamiltonianNet, InteractionNet
 from .robot_ensemble import RobotEnsemble
 from .rssm import RSSM
 from .vae_rnn import VaeRnn
 from .video_predictor import VideoPredictorAdapter
 
-ENTRANTS = (Engine, CopyLast, ConstantVelocity, RandomActions, VaeRnn, RSSM,
-            InteractionNet, HamiltonianNet, VideoPredictorAdapter, GenerativeVideoAdapter,
-            ActionVideo, RobotEnsemble)
+ENTRANTS = (Engine, CopyLast, ConstantVelocity, RandomActions, VaeRnn, RSSM, DreamerAgent,
+            DreamerPendulum, InteractionNet, HamiltonianNet, VideoPredictorAdapter,
+            GenerativeVideoAdapter, ActionVideo, RobotEnsemble)
 
 
 def entrants() -> list:

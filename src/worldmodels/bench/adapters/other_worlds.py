@@ -1,10 +1,11 @@
-"""Part 2's learned physics, which model other worlds than the cup's: the interaction network
-learned disks bouncing in an empty box, the Hamiltonian network a frictionless pendulum. They
-take part in no track of the cup world, and the board says so: one more sense in which
-"world model" means different things."""
+"""The book's models of worlds other than the cup's: Part 2's interaction network (disks
+bouncing in an empty box) and Hamiltonian network (a frictionless pendulum), and Part 1's
+Dreamer agent for Gymnasium's pendulum. They take part in no track of the cup world, and the
+board says so: one more sense in which "world model" means different things."""
 from __future__ import annotations
 
 from ... import checkpoints
+from ...dreamer import recipes
 from ...physics import hamiltonian, interaction_network
 from ..protocol import parameters
 
@@ -32,3 +33,16 @@ class HamiltonianNet:
     def compute(self) -> dict:
         return {"parameters": parameters(self.model),
                 "train_seconds": checkpoints.info("hamiltonian")["metrics"]["train_seconds"]}
+
+
+class DreamerPendulum:
+    name, kind, road = "Dreamer agent (pendulum)", "model", "Part 1 · Dreamer"
+    world = "Gymnasium's Pendulum-v1"
+
+    def __init__(self, agent=None):
+        self.agent = agent if agent is not None else recipes.load_pretrained(
+            name="dreamer_pendulum")[0]
+
+    def compute(self) -> dict:
+        return {"parameters": parameters(self.agent.world_model),
+                "train_seconds": checkpoints.info("dreamer_pendulum")["metrics"]["train_seconds"]}
