@@ -166,7 +166,7 @@ def matched_pairs(clips: Clips, kind: str, seed: int) -> Pairs:
 
 
 def make_suite(quick: bool = False, seed: int = 0, clips: int | None = None) -> Suite:
-    """The benchmark's clips from `seed`. quick: 32 clips a set and 6 planning targets (the
+    """The benchmark's clips from `seed`. quick: 32 clips a set and 4 planning targets (the
     notebook's); the full suite has 256 and 20. clips: another number of clips a set (tests)."""
     if isinstance(seed, bool) or not (isinstance(seed, int) and seed >= 0):
         raise ValueError(f"seed must be an int >= 0, got {seed!r}")
@@ -182,6 +182,6 @@ def make_suite(quick: bool = False, seed: int = 0, clips: int | None = None) -> 
     long = drawn_by_scene(play(2 * n, base + 200, frames=CONTEXT + 20, hand_left=0.9))
     pairs = {kind: matched_pairs(long, kind, seed=base + 300 + i)
              for i, kind in enumerate(VIOLATIONS)}
-    targets = 6 if quick else 20
+    targets = 4 if quick else 20
     return Suite(ordinary, unusual, long, pairs,
                  tuple(range(base + 400, base + 400 + targets)), seed, quick)
