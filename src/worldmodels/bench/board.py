@@ -104,20 +104,29 @@ def cell(row: dict, track: str, key: str, style: str) -> str:
     return style.format(value)
 
 
-def format_board(board: dict, timings: bool = True) -> str:
-    """The leaderboard as a Markdown table (plain text reads too), then any errors."""
+def table_rows(board: dict, timings: bool = True) -> tuple[list[str], list[list[str]]]:
+    """The leaderboard's header and rows, each cell a string ("—" where a model cannot do a
+    track); timings adds the measured milliseconds per predicted frame."""
     columns = [c for c in COLUMNS if c[0] in board["tracks"]]
     heads = ["model", "road"] + [c[2] for c in columns] + ["parameters"]
     if timings:
         heads.append("ms / frame")
-    lines = ["| " + " | ".join(heads) + " |", "|:--|:--|" + "--:|" * (len(heads) - 2)]
+    rows = []
     for row in board["entrants"]:
         cells = [row["name"], row["road"]] + [cell(row, *c[:2], c[3]) for c in columns]
         cells.append(f"{row['parameters']:,}" if row["parameters"] is not None else "—")
         if timings:
             ms = board["timings"].get(row["name"], {}).get("ms_per_frame")
             cells.append("—" if ms is None else f"{ms:.2f}")
-        lines.append("| " + " | ".join(cells) + " |")
+        rows.append(cells)
+    return heads, rows
+
+
+def format_board(board: dict, timings: bool = True) -> str:
+    """The leaderboard as a Markdown table (plain text reads too), then any errors."""
+    heads, rows = table_rows(board, timings)
+    lines = ["| " + " | ".join(heads) + " |", "|:--|:--|" + "--:|" * (len(heads) - 2)]
+    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
     errors = [f"- {row['name']}, track {track}: {message}"
               for row in board["entrants"] for track, message in row["errors"].items()]
     return "\n".join(lines + (["", "Errors:"] + errors if errors else []))

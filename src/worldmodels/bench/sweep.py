@@ -10,6 +10,7 @@ scored by the generalisation track on the suite's ordinary and unusual worlds.
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 
@@ -39,4 +40,25 @@ def data_size_sweep(sizes: tuple[int, ...], suite, seed: int = 0) -> dict:
             scored = prediction.score(pred, clips)
             rows["cup_error"].setdefault(world, []).append(float(scored["cup_error"].mean()))
             rows["psnr"].setdefault(world, []).append(float(scored["psnr"].mean()))
+    return rows
+
+
+FIGURE = re.compile(r"sweep, (\d+) sequences: (PSNR|cup error), (\w+) world")
+
+
+def sweep_from_record(record: dict) -> dict:
+    """The sweep as `data_size_sweep` returns it, read back from the figures that
+    benchmarks/shared_benchmark.py recorded (without the training times)."""
+    rows = {"sequences": [], "cup_error": {}, "psnr": {}}
+    for figure in record["figures"]:
+        match = FIGURE.fullmatch(figure["name"])
+        if not match:
+            continue
+        n, metric, world = int(match[1]), match[2], match[3]
+        if n not in rows["sequences"]:
+            rows["sequences"].append(n)
+        key = "psnr" if metric == "PSNR" else "cup_error"
+        rows[key].setdefault(world, []).append(figure["value"])
+    if not rows["sequences"]:
+        raise ValueError(f"record {record.get('benchmark')!r} holds no data-size sweep")
     return rows

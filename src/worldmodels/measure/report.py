@@ -159,6 +159,16 @@ def load_records(folder: str | Path) -> list[dict]:
     return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
 
 
+def find_record(name: str, start: str | Path = ".") -> dict | None:
+    """The record `benchmarks/results/NAME.json` of the checkout that `start` lies in (its
+    folder or one above it); None outside a checkout, where no benchmark has been run."""
+    for folder in [Path(start).resolve(), *Path(start).resolve().parents]:
+        path = folder / "benchmarks" / "results" / f"{name}.json"
+        if path.is_file():
+            return json.loads(path.read_text())
+    return None
+
+
 def figure_rows(record: dict) -> list[list[str]]:
     """One record's figures as table rows: name, value with its unit, bar, verdict."""
     rows = []
