@@ -190,3 +190,47 @@ def test_the_command_prints_the_board_and_writes_its_json(tmp_path, capsys):
     assert "| engine (oracle) | the world | 100.0 |" in printed
     assert {row["name"] for row in written["entrants"]} >= {"PETS ensemble", "RSSM (Dreamer)"}
     assert written["tracks"] == ["prediction"]
+
+
+def test_the_sweep_reads_back_from_its_record():
+    from worldmodels.bench.sweep import sweep_from_record
+
+    figures = [{"name": f"sweep, {n} sequences: {metric}, {world} world", "value": v}
+               for n, v in ((8, 1.0), (32, 2.0))
+               for metric in ("PSNR", "cup error") for world in ("seen", "fast")]
+    sweep = sweep_from_record({"benchmark": "shared_benchmark",
+                               "figures": figures + [{"name": "other", "value": 0}]})
+    assert sweep["sequences"] == [8, 32]
+    assert sweep["psnr"]["fast"] == [1.0, 2.0] and sweep["cup_error"]["seen"] == [1.0, 2.0]
+    with pytest.raises(ValueError, match="holds no data-size sweep"):
+        sweep_from_record({"benchmark": "x", "figures": []})
+
+
+def test_a_record_is_found_from_any_folder_of_the_checkout(tmp_path):
+    from worldmodels.measure.report import find_record
+
+    (tmp_path / "benchmarks" / "results").mkdir(parents=True)
+    (tmp_path / "benchmarks" / "results" / "demo.json").write_text('{"benchmark": "demo"}')
+    (tmp_path / "notebooks" / "part").mkdir(parents=True)
+    assert find_record("demo", tmp_path / "notebooks" / "part") == {"benchmark": "demo"}
+    assert find_record("absent", tmp_path) is None
+
+
+def test_the_game_and_the_figures_take_the_board_as_it_is(suite):
+    import matplotlib.pyplot as plt
+
+    from worldmodels import viz
+
+    result = board.run([CopyLast(), ConstantVelocity(), RandomActions()], suite,
+                       tracks=("prediction", "controllability"))
+    heads, rows = board.table_rows(result, timings=False)
+    assert heads[:2] == ["model", "road"] and rows[2][2] == "—"
+    assert isinstance(viz.bench.leaderboard(result, "board"), plt.Figure)
+    possible, impossible = suite.twins("teleport")
+    pair = [{"left": possible[0], "right": impossible[0], "impossible": "right",
+             "kind": "teleport"}]
+    page = viz.bench.violation_game(pair, {"copy last frame": ["right"]}).data
+    assert "teleport" in page and "copy last frame" in page and "<script>" in page
+    with pytest.raises(ValueError, match="must pick 'left' or 'right'"):
+        viz.bench.violation_game(pair, {"copy last frame": ["up"]})
+    plt.close("all")
