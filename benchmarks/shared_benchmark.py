@@ -40,8 +40,8 @@ def best_model(board: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the quick suite, no sweep")
+    torch.set_num_threads(1)     # before the report, which records the threads it ran on
     report, args = Report.from_command_line("shared_benchmark", parser)
-    torch.set_num_threads(1)
     start = time.perf_counter()
     suite = make_suite(quick=args.quick)
     board = run(adapters.entrants(), suite, progress=True)

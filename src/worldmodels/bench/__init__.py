@@ -17,7 +17,7 @@ on the same held-out clips, track by track, as one leaderboard.
     sweep.py      the data-size sweep of the generalisation track (Kang et al. 2024)
 """
 from . import adapters
-from .board import format_board, run, table_rows
+from .board import compute_rows, format_board, run, table_rows
 from .suite import make_suite
 
-__all__ = ["adapters", "format_board", "make_suite", "run", "table_rows"]
+__all__ = ["adapters", "compute_rows", "format_board", "make_suite", "run", "table_rows"]

@@ -16,7 +16,7 @@ from .suite import make_suite
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m worldmodels.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true",
-                        help="an eighth of the clips and 4 planning targets (under a minute)")
+                        help="an eighth of the clips and 3 planning targets (under a minute)")
     parser.add_argument("--tracks", nargs="+", choices=tuple(TRACKS), default=None,
                         help="only these tracks (default: all)")
     parser.add_argument("--json", metavar="PATH", help="also write the board as JSON here")

@@ -122,6 +122,21 @@ def table_rows(board: dict, timings: bool = True) -> tuple[list[str], list[list[
     return heads, rows
 
 
+def compute_rows(board: dict) -> tuple[list[str], list[list[str]]]:
+    """The compute track: parameters, CPU seconds to train (from each checkpoint's record),
+    and the measured milliseconds per predicted frame and per planned action."""
+    heads = ["model", "parameters", "train (s)", "ms / frame", "ms / action"]
+    rows = []
+    for row in board["entrants"]:
+        timing = board["timings"].get(row["name"], {})
+        cells = [row["name"],
+                 "—" if row["parameters"] is None else f"{row['parameters']:,}",
+                 "—" if row["train_seconds"] is None else f"{row['train_seconds']:.0f}"]
+        cells += ["—" if timing.get(key) is None else f"{timing[key]:.2f}" for key in TIMINGS]
+        rows.append(cells)
+    return heads, rows
+
+
 def format_board(board: dict, timings: bool = True) -> str:
     """The leaderboard as a Markdown table (plain text reads too), then any errors."""
     heads, rows = table_rows(board, timings)

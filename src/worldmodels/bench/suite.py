@@ -166,8 +166,9 @@ def matched_pairs(clips: Clips, kind: str, seed: int) -> Pairs:
 
 
 def make_suite(quick: bool = False, seed: int = 0, clips: int | None = None) -> Suite:
-    """The benchmark's clips from `seed`. quick: 32 clips a set and 4 planning targets (the
-    notebook's); the full suite has 256 and 20. clips: another number of clips a set (tests)."""
+    """The benchmark's clips from `seed`. quick: 32 clips a set (48 long ones for the
+    violations) and 3 planning targets, the notebook's; the full suite has 256 (512) and 20.
+    clips: another number of clips a set (tests)."""
     if isinstance(seed, bool) or not (isinstance(seed, int) and seed >= 0):
         raise ValueError(f"seed must be an int >= 0, got {seed!r}")
     n = clips if clips is not None else (32 if quick else 256)
@@ -179,9 +180,10 @@ def make_suite(quick: bool = False, seed: int = 0, clips: int | None = None) -> 
     unusual = {name: play(n, base, **world) for name, world in UNUSUAL.items()}
     # Longer clips for the violations, the hand mostly left of the cup, so that more cups
     # fall off the edge and a wrong gravity has falls to show in.
-    long = drawn_by_scene(play(2 * n, base + 200, frames=CONTEXT + 20, hand_left=0.9))
+    long = drawn_by_scene(play(n + n // 2 if quick else 2 * n, base + 200,
+                               frames=CONTEXT + 20, hand_left=0.9))
     pairs = {kind: matched_pairs(long, kind, seed=base + 300 + i)
              for i, kind in enumerate(VIOLATIONS)}
-    targets = 4 if quick else 20
+    targets = 3 if quick else 20
     return Suite(ordinary, unusual, long, pairs,
                  tuple(range(base + 400, base + 400 + targets)), seed, quick)
