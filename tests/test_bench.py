@@ -223,7 +223,7 @@ def test_the_game_and_the_figures_take_the_board_as_it_is(suite):
 
     result = board.run([CopyLast(), ConstantVelocity(), RandomActions()], suite,
                        tracks=("prediction", "controllability"))
-    heads, rows = board.table_rows(result, timings=False)
+    heads, rows = board.table_rows(result, compute=False)
     assert heads[:2] == ["model", "road"] and rows[2][2] == "—"
     assert isinstance(viz.bench.leaderboard(result, "board"), plt.Figure)
     possible, impossible = suite.twins("teleport")

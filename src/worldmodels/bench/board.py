@@ -32,17 +32,17 @@ TIMINGS = ("ms_per_frame", "ms_per_action")
 COLUMNS = (
     ("prediction", "psnr", "PSNR (dB)", "{:.1f}"),
     ("prediction", "cup_error", "cup error (cm)", "cm"),
-    ("intuitive_physics", "relative_accuracy", "intuitive physics", "%"),
+    ("intuitive_physics", "relative_accuracy", "VoE accuracy", "%"),
     ("intuitive_physics", "flagged_unusual", "unusual flagged", "%"),
-    ("planning", "success", "planning success", "%"),
-    ("generalisation", "ratio", "unseen / seen error", "{:.2f}"),
+    ("planning", "success", "planning", "%"),
+    ("generalisation", "ratio", "unseen / seen", "{:.2f}"),
     ("controllability", "delta_psnr", "Δ-PSNR (dB)", "{:.1f}"),
 )
 MEANINGS = {
     "PSNR (dB)": "NVIDIA Cosmos: realism",
-    "intuitive physics": "AMI Labs (JEPA): physical understanding",
-    "planning success": "Physical Intelligence: task success",
-    "unseen / seen error": "World Labs: consistency beyond what it saw",
+    "VoE accuracy": "AMI Labs (JEPA): physical understanding",
+    "planning": "Physical Intelligence: task success",
+    "unseen / seen": "World Labs: consistency beyond what it saw",
     "Δ-PSNR (dB)": "Genie 3: responsiveness to actions",
 }
 
@@ -104,18 +104,19 @@ def cell(row: dict, track: str, key: str, style: str) -> str:
     return style.format(value)
 
 
-def table_rows(board: dict, timings: bool = True) -> tuple[list[str], list[list[str]]]:
+def table_rows(board: dict, compute: bool = True) -> tuple[list[str], list[list[str]]]:
     """The leaderboard's header and rows, each cell a string ("—" where a model cannot do a
-    track); timings adds the measured milliseconds per predicted frame."""
+    track); compute adds the parameters and the measured milliseconds per predicted frame
+    (`compute_rows` has the whole compute track)."""
     columns = [c for c in COLUMNS if c[0] in board["tracks"]]
-    heads = ["model", "road"] + [c[2] for c in columns] + ["parameters"]
-    if timings:
-        heads.append("ms / frame")
+    heads = ["model", "road"] + [c[2] for c in columns]
+    if compute:
+        heads += ["parameters", "ms / frame"]
     rows = []
     for row in board["entrants"]:
         cells = [row["name"], row["road"]] + [cell(row, *c[:2], c[3]) for c in columns]
-        cells.append(f"{row['parameters']:,}" if row["parameters"] is not None else "—")
-        if timings:
+        if compute:
+            cells.append(f"{row['parameters']:,}" if row["parameters"] is not None else "—")
             ms = board["timings"].get(row["name"], {}).get("ms_per_frame")
             cells.append("—" if ms is None else f"{ms:.2f}")
         rows.append(cells)
@@ -137,9 +138,9 @@ def compute_rows(board: dict) -> tuple[list[str], list[list[str]]]:
     return heads, rows
 
 
-def format_board(board: dict, timings: bool = True) -> str:
+def format_board(board: dict, compute: bool = True) -> str:
     """The leaderboard as a Markdown table (plain text reads too), then any errors."""
-    heads, rows = table_rows(board, timings)
+    heads, rows = table_rows(board, compute)
     lines = ["| " + " | ".join(heads) + " |", "|:--|:--|" + "--:|" * (len(heads) - 2)]
     lines += ["| " + " | ".join(cells) + " |" for cells in rows]
     errors = [f"- {row['name']}, track {track}: {message}"

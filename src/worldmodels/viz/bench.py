@@ -3,13 +3,14 @@ game a reader plays against the models in the page, with no kernel."""
 from __future__ import annotations
 
 import base64
+import io
 import json
 import uuid
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import color_for, figure_to_png, to_numpy_frames
+from .style import ROAD_COLORS, color_for, to_numpy_frames
 
 # The board's columns drawn as panels: (track, key, title, higher is better, scale, unit).
 PANELS = (
@@ -27,34 +28,43 @@ def _value(row: dict, track: str, key: str):
     return None if result is None else result.get(key)
 
 
-def leaderboard(board: dict, title: str, cap_psnr: float = 40.0) -> plt.Figure:
-    """One panel per yardstick, a bar per entrant; an entrant that cannot do a track gets "—".
+def road_color(row: dict) -> str:
+    """An entrant's colour: its road's, grey for the baselines, black for the engine."""
+    if row["kind"] == "oracle":
+        return ROAD_COLORS["truth"]
+    if row["kind"] == "baseline":
+        return ROAD_COLORS["baseline"]
+    road = row["road"].lower()
+    return next((color for name, color in ROAD_COLORS.items() if name in road),
+                ROAD_COLORS["jepa"])
 
-    The engine's PSNR is infinite in principle (100 dB here); bars are cut at `cap_psnr` and
-    labelled with the true value.
-    """
+
+def leaderboard(board: dict, title: str, cap_psnr: float = 40.0) -> plt.Figure:
+    """One panel per yardstick, a bar per entrant of the cup world, coloured by road; an
+    entrant that cannot do a track gets "—". Bars of PSNR are cut at `cap_psnr` dB (the
+    engine's is 100 dB, a perfect prediction) and labelled with the true value."""
     rows = [r for r in board["entrants"] if r["world"] == "the cup world"]
     names = [r["name"] for r in rows]
-    fig, axes = plt.subplots(2, 3, figsize=(11, 0.32 * len(rows) * 2 + 2.2), sharey=True)
+    fig, axes = plt.subplots(3, 2, figsize=(10, 3 * (0.28 * len(rows) + 1.1)), sharey=True)
     for ax, (track, key, name, higher, scale, unit) in zip(axes.flat, PANELS):
-        for i, row in enumerate(rows):
-            value = _value(row, track, key)
+        values = [_value(row, track, key) for row in rows]
+        top = max((scale * v for v in values if v is not None), default=1.0)
+        cap = min(top, cap_psnr) if key in ("psnr", "delta_psnr") else top
+        for i, (row, value) in enumerate(zip(rows, values)):
             if value is None:
-                ax.text(0, i, " —", va="center", fontsize=9, color="#777777")
+                ax.text(0, i, " —", va="center", fontsize=10, color="#555555")
                 continue
             shown = scale * value
-            bar = min(shown, cap_psnr) if unit == "dB" and key == "psnr" else shown
-            bar = min(bar, 30.0) if key == "delta_psnr" else bar
-            ax.barh(i, bar, color=color_for(row["name"], i), height=0.7)
+            ax.barh(i, min(shown, cap), color=road_color(row), height=0.7)
             label = f"{shown:.0f}" if unit == "%" else f"{shown:.1f}"
-            ax.text(bar, i, f" {label}", va="center", fontsize=8.5)
+            ax.text(min(shown, cap), i, f" {label}", va="center", fontsize=9.5)
         better = "higher" if higher else "lower"
-        ax.set_title(f"{name} ({unit}, {better} is better)", fontsize=10)
-        ax.set_yticks(range(len(rows)), names, fontsize=9)
-        ax.invert_yaxis()
-        ax.margins(x=0.25)
-        ax.tick_params(axis="x", labelsize=8.5)
-    fig.suptitle(title, fontsize=12)
+        ax.set_title(f"{name}\n({unit}, {better} is better)", fontsize=11)
+        ax.set_yticks(range(len(rows)), names, fontsize=10)
+        ax.set_xlim(0, 1.25 * cap)
+        ax.tick_params(axis="x", labelsize=9)
+    axes[0, 0].invert_yaxis()
+    fig.suptitle(title, fontsize=13)
     fig.tight_layout()
     return fig
 
@@ -67,59 +77,39 @@ def surprise_at(possible, impossible, curves: dict, t: int, onset: int,
     """
     possible, impossible = to_numpy_frames(possible), to_numpy_frames(impossible)
     T = len(possible)
-    fig = plt.figure(figsize=(9.5, 3.4))
-    grid = fig.add_gridspec(1, 4, width_ratios=[1, 1, 1.6, 1.6])
+    fig = plt.figure(figsize=(8, 6.4))
+    grid = fig.add_gridspec(2, 4, height_ratios=[1, 1.1])
     for k, (clip, name) in enumerate(((possible, "possible"), (impossible, "impossible"))):
-        ax = fig.add_subplot(grid[0, k])
+        ax = fig.add_subplot(grid[0, 2 * k:2 * k + 2])
         ax.imshow(clip[t], interpolation="nearest")
-        ax.set_title(f"{name}, frame {t}", fontsize=10)
+        ax.set_title(f"{name}, frame {t}", fontsize=12)
         ax.axis("off")
     for k, (name, (on_possible, on_impossible)) in enumerate(curves.items()):
-        ax = fig.add_subplot(grid[0, 2 + k])
+        ax = fig.add_subplot(grid[1, 2 * k:2 * k + 2])
         peak = max(np.max(on_possible), np.max(on_impossible)) * 1.1 or 1.0
         ax.plot(range(t + 1), on_possible[:t + 1], color="#555555", label="possible")
         ax.plot(range(t + 1), on_impossible[:t + 1], color=color_for(name, k), lw=2,
-                label="impossible")
-        ax.axvline(onset, color="#999999", ls=":", lw=1)
+                ls="--", label="impossible")
+        ax.axvline(onset, color="#999999", ls=":", lw=1.5)
         ax.set_xlim(0, T - 1)
         ax.set_ylim(0, peak)
-        ax.set_title(f"{name}: surprise", fontsize=10)
-        ax.set_xlabel("frame", fontsize=9)
-        ax.tick_params(labelsize=8)
-        ax.legend(fontsize=8, loc="upper left")
-    fig.suptitle(title, fontsize=11)
-    fig.tight_layout()
-    return fig
-
-
-def data_sweep(sweep: dict, title: str) -> plt.Figure:
-    """PSNR and cup error against the number of training sequences, one line per world."""
-    fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.6))
-    names = {"seen": "the world it was trained on", "slippery": "slippery table (unseen)",
-             "fast": "faster hand (unseen)"}
-    for k, world in enumerate(sweep["psnr"]):
-        style = dict(color=color_for(world, k + 1) if world != "seen" else "#000000",
-                     marker="o", label=names.get(world, world))
-        axes[0].plot(sweep["sequences"], sweep["psnr"][world], **style)
-        axes[1].plot(sweep["sequences"], 100 * np.array(sweep["cup_error"][world]), **style)
-    for ax, label in zip(axes, ("PSNR (dB), higher is better",
-                                "cup error (cm), lower is better")):
-        ax.set_xscale("log")
-        ax.set_xlabel("played sequences in the training set")
-        ax.set_ylabel(label)
-    axes[0].legend(fontsize=9)
-    fig.suptitle(title, fontsize=12)
+        ax.set_title(f"{name}:\nsurprise (squared error)", fontsize=11)
+        ax.set_xlabel("frame", fontsize=11)
+        ax.tick_params(labelsize=9)
+        ax.legend(fontsize=10, loc="upper left")
+    fig.suptitle(title, fontsize=13)
     fig.tight_layout()
     return fig
 
 
 def _sprite(frames, scale: int) -> str:
-    """A clip (T, 3, H, W) as one PNG strip of its frames side by side, base64."""
+    """A clip (T, 3, H, W) as one PNG strip of its frames side by side, pixel for pixel,
+    base64."""
     clip = to_numpy_frames(frames)                                   # (T, H, W, 3)
     strip = np.concatenate(list(clip), axis=1).repeat(scale, 0).repeat(scale, 1)
-    fig = plt.figure(figsize=(strip.shape[1] / 100, strip.shape[0] / 100), dpi=100)
-    fig.figimage(np.clip(strip, 0, 1))
-    return base64.b64encode(figure_to_png(fig)).decode()
+    buffer = io.BytesIO()
+    plt.imsave(buffer, np.clip(strip, 0, 1), format="png")
+    return base64.b64encode(buffer.getvalue()).decode()
 
 
 def violation_game(pairs: list[dict], models: dict[str, list[str]], scale: int = 4,

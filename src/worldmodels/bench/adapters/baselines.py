@@ -45,8 +45,9 @@ class Engine:
 
 
 class CopyLast:
-    """Nothing moves: the last frame seen, repeated. As a detector of impossible events its
-    surprise is the difference between consecutive frames, the trivial baseline of IntPhys."""
+    """Nothing moves: the last frame seen, repeated. As a detector of
+    impossible events, its surprise is the difference between two
+    consecutive frames: the trivial baseline of IntPhys."""
 
     name, kind, road = "copy last frame", "baseline", "none"
 
