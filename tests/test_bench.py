@@ -202,6 +202,8 @@ def test_the_sweep_reads_back_from_its_record():
                                "figures": figures + [{"name": "other", "value": 0}]})
     assert sweep["sequences"] == [8, 32]
     assert sweep["psnr"]["fast"] == [1.0, 2.0] and sweep["cup_error"]["seen"] == [1.0, 2.0]
+    from worldmodels import viz
+    assert viz.bench.data_sweep(sweep, "sweep").axes[0].get_xscale() == "log"
     with pytest.raises(ValueError, match="holds no data-size sweep"):
         sweep_from_record({"benchmark": "x", "figures": []})
 

@@ -102,6 +102,28 @@ def surprise_at(possible, impossible, curves: dict, t: int, onset: int,
     return fig
 
 
+def data_sweep(sweep: dict, title: str) -> plt.Figure:
+    """PSNR and cup error against the number of training sequences, one line per world."""
+    fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.8))
+    names = {"seen": "the world it was trained on", "slippery": "slippery table (unseen)",
+             "fast": "faster hand (unseen)"}
+    for k, world in enumerate(sweep["psnr"]):
+        style = dict(color="#000000" if world == "seen" else color_for(world, k + 1),
+                     ls="-" if world == "seen" else ("--" if k == 1 else ":"),
+                     marker="o", label=names.get(world, world))
+        axes[0].plot(sweep["sequences"], sweep["psnr"][world], **style)
+        axes[1].plot(sweep["sequences"], 100 * np.array(sweep["cup_error"][world]), **style)
+    for ax, label in zip(axes, ("PSNR (dB), higher is better",
+                                "cup error (cm), lower is better")):
+        ax.set_xscale("log")
+        ax.set_xlabel("played sequences in the training set")
+        ax.set_ylabel(label)
+    axes[0].legend(fontsize=9)
+    fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
 def _sprite(frames, scale: int) -> str:
     """A clip (T, 3, H, W) as one PNG strip of its frames side by side, pixel for pixel,
     base64."""
