@@ -285,3 +285,12 @@ def test_the_hand_is_clipped_kept_in_the_world_and_pushes_like_a_wall():
     heavy = params.replace(mass=torch.full((1, 1), 1e3))
     states = rollout(state, fast[:, None].expand(1, 20, 2), heavy)
     assert states.vel[0, -1, 0, 0] == pytest.approx(params.hand_max_speed, rel=0.05)
+
+
+def test_select_keeps_the_chosen_worlds_of_a_batch():
+    state, params = world.cup_on_table(batch_size=4, seed=3)
+    index = torch.tensor([2, 0])
+    picked, picked_params = state.select(index), params.select(index)
+    assert torch.equal(picked.pos, state.pos[index]) and torch.equal(picked.hand, state.hand[[2, 0]])
+    assert torch.equal(picked_params.mass, params.mass[index])
+    assert picked_params.batch_size == 2 and picked_params.table == params.table

@@ -27,8 +27,8 @@ TRACKS = {
 }
 TIMINGS = ("ms_per_frame", "ms_per_action")
 
-# The board's headline columns: (track, key, heading, format), and whose yardstick each is
-# (Part 0's five meanings of "world model").
+# The board's headline columns: (track, key, heading, format). Each is one lab's yardstick
+# among Part 0's five meanings of "world model" (the notebook's table says whose).
 COLUMNS = (
     ("prediction", "psnr", "PSNR (dB)", "{:.1f}"),
     ("prediction", "cup_error", "cup error (cm)", "cm"),
@@ -38,13 +38,6 @@ COLUMNS = (
     ("generalisation", "ratio", "unseen / seen", "{:.2f}"),
     ("controllability", "delta_psnr", "Δ-PSNR (dB)", "{:.1f}"),
 )
-MEANINGS = {
-    "PSNR (dB)": "NVIDIA Cosmos: realism",
-    "VoE accuracy": "AMI Labs (JEPA): physical understanding",
-    "planning": "Physical Intelligence: task success",
-    "unseen / seen": "World Labs: consistency beyond what it saw",
-    "Δ-PSNR (dB)": "Genie 3: responsiveness to actions",
-}
 
 
 def run(adapters: list, suite, tracks: tuple[str, ...] | None = None,

@@ -18,7 +18,7 @@ import torch
 
 from ..video import action_conditioned
 from .adapters.action_video import ActionVideo
-from .tracks import prediction
+from .tracks import generalisation
 
 SIZES = (8, 32, 128, 512, 1536)   # played sequences; the shipped model saw 1536
 
@@ -36,10 +36,9 @@ def data_size_sweep(sizes: tuple[int, ...], suite, seed: int = 0) -> dict:
                 replace(action_conditioned.Config(), num_sequences=n, seed=seed), progress=False)
         rows["train_seconds"].append(time.perf_counter() - start)
         for world, clips in worlds.items():
-            pred, _ = prediction.forecast(ActionVideo(model), clips, "generalisation")
-            scored = prediction.score(pred, clips)
-            rows["cup_error"].setdefault(world, []).append(float(scored["cup_error"].mean()))
-            rows["psnr"].setdefault(world, []).append(float(scored["psnr"].mean()))
+            scored = generalisation.errors(ActionVideo(model), clips)
+            for key in ("cup_error", "psnr"):
+                rows[key].setdefault(world, []).append(scored[key])
     return rows
 
 

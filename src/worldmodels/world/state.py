@@ -86,6 +86,13 @@ class State:
         """
         return State(*(getattr(self, f.name).repeat_interleave(n, dim=0) for f in fields(self)))
 
+    def select(self, index) -> "State":
+        """Some worlds of a batch: `index` an index tensor, a mask or a slice of the batch axis."""
+        return State(*(getattr(self, f.name)[index] for f in fields(self)))
+
+
+PER_WORLD = ("mass", "radius", "restitution", "friction", "color", "gravity")  # batched fields
+
 
 def _per_disk(name: str, value: Tensor, shape: tuple, low: float, high: float,
               low_inclusive: bool) -> None:
@@ -163,9 +170,12 @@ class Params:
 
     def repeat(self, n: int) -> "Params":
         """Each world's parameters repeated n times along the batch axis (see State.repeat)."""
-        per_world = ("mass", "radius", "restitution", "friction", "color", "gravity")
         return replace(self, **{name: getattr(self, name).repeat_interleave(n, dim=0)
-                                for name in per_world})
+                                for name in PER_WORLD})
+
+    def select(self, index) -> "Params":
+        """The parameters of some worlds of a batch (see State.select)."""
+        return replace(self, **{name: getattr(self, name)[index] for name in PER_WORLD})
 
     def replace(self, **changes) -> "Params":
         """A copy with some fields changed (validated again)."""

@@ -2,11 +2,10 @@
 reproducible), scored like any prediction: a sample is what a generator shows its user."""
 from __future__ import annotations
 
-import torch
-
 from ... import checkpoints
 from ...video import generative
 from ..protocol import Context, Prediction, parameters
+from .video_predictor import roll_forward
 
 SEED = 0
 
@@ -22,10 +21,8 @@ class GenerativeVideoAdapter:
                 "train_seconds": checkpoints.info("video_generative")["metrics"]["train_seconds"]}
 
     def predict(self, context: Context) -> Prediction:
-        C = self.model.cfg.predictor.context
-        frames, out = context.frames[:, -C:], []
-        while len(out) < context.horizon:
-            future = generative.sample(self.model, frames, num_samples=1, seed=SEED + len(out))
-            out.extend(future[:, 0].unbind(1))
-            frames = torch.cat([frames, future[:, 0]], dim=1)[:, -C:]
-        return Prediction(frames=torch.stack(out[:context.horizon], dim=1))
+        def block(frames, done):   # one sample, its seed fixed by where it starts
+            return generative.sample(self.model, frames, num_samples=1, seed=SEED + done)[:, 0]
+
+        return Prediction(frames=roll_forward(block, context.frames,
+                                              self.model.cfg.predictor.context, context.horizon))

@@ -3,6 +3,7 @@ horizon it is fed its own last four frames and asked again."""
 from __future__ import annotations
 
 import torch
+from torch import Tensor
 
 from ... import checkpoints
 from ...video import predictor
@@ -20,10 +21,18 @@ class VideoPredictorAdapter:
                 "train_seconds": checkpoints.info("video_predictor")["metrics"]["train_seconds"]}
 
     def predict(self, context: Context) -> Prediction:
-        cfg = self.model.cfg
-        frames, out = context.frames[:, -cfg.context:], []
-        while len(out) < context.horizon:
-            future = predictor.predict(self.model, frames)             # (N, 10, 3, S, S)
-            out.extend(future.unbind(1))
-            frames = torch.cat([frames, future], dim=1)[:, -cfg.context:]
-        return Prediction(frames=torch.stack(out[:context.horizon], dim=1))
+        block = lambda frames, done: predictor.predict(self.model, frames)  # noqa: E731
+        return Prediction(frames=roll_forward(block, context.frames, self.model.cfg.context,
+                                              context.horizon))
+
+
+def roll_forward(block, frames: Tensor, context: int, horizon: int) -> Tensor:
+    """`horizon` frames (N, horizon, 3, S, S) from a model that paints a block of frames at
+    once: `block(last context frames, frames painted so far) -> (N, B, 3, S, S)`, fed its own
+    last `context` frames until the horizon is covered."""
+    frames, out = frames[:, -context:], []
+    while len(out) < horizon:
+        future = block(frames, len(out))
+        out.extend(future.unbind(1))
+        frames = torch.cat([frames, future], dim=1)[:, -context:]
+    return torch.stack(out[:horizon], dim=1)

@@ -7,8 +7,6 @@ that ignores its actions scores exactly 0 dB.
 """
 from __future__ import annotations
 
-import torch
-
 from ...measure import metrics
 from ..suite import CONTEXT
 from . import prediction
@@ -24,7 +22,7 @@ def run(adapter, suite) -> dict | None:
     others = clips.actions[:, CONTEXT - 1:].roll(1, dims=0)   # each clip gets its neighbour's
     random, _ = prediction.forecast(adapter, clips, TRACK, actions=others)
     future = clips.frames[:, CONTEXT:]
-    psnr_true, psnr_random = (10 * torch.log10(1 / metrics.mse(p.frames, future).mean()
-                                               .clamp_min(1e-10)) for p in (true, random))
+    psnr_true, psnr_random = (metrics.psnr_from_mse(metrics.mse(p.frames, future).mean())
+                              for p in (true, random))
     return {"delta_psnr": float(psnr_true - psnr_random), "psnr_true_actions": float(psnr_true),
             "psnr_random_actions": float(psnr_random)}

@@ -13,13 +13,20 @@ from . import prediction
 TRACK = "generalisation"
 
 
-def run(adapter, suite) -> dict:
-    def cup_error(clips) -> float:
-        pred, _ = prediction.forecast(adapter, clips, TRACK)
-        return float(prediction.score(pred, clips)["cup_error"].mean())
+def errors(adapter, clips, track_name: str = TRACK) -> dict:
+    """The adapter's mean errors on clips: {"cup_error": m, "psnr": dB, or None for a model
+    of states}."""
+    pred, _ = prediction.forecast(adapter, clips, track_name)
+    scored = prediction.score(pred, clips)
+    psnr = scored["psnr"]
+    return {"cup_error": float(scored["cup_error"].mean()),
+            "psnr": None if psnr is None else float(psnr.mean())}
 
-    inside = cup_error(suite.ordinary)
-    outside = {name: cup_error(clips) for name, clips in suite.unusual.items()}
+
+def run(adapter, suite) -> dict:
+    inside = errors(adapter, suite.ordinary)["cup_error"]
+    outside = {name: errors(adapter, clips)["cup_error"]
+               for name, clips in suite.unusual.items()}
     mean_outside = sum(outside.values()) / len(outside)
     # A perfect model (no error anywhere, like the engine) generalises perfectly: ratio 1.
     ratio = mean_outside / inside if inside > 0 else (1.0 if mean_outside == 0 else None)

@@ -13,24 +13,14 @@ the controls keep the test honest:
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 import torch
 from torch import Tensor
 
 from ...measure import metrics
-from ...world.state import Params, State
 from .. import scores
 from ..protocol import BenchError, Context, Surprised
 from ..suite import CONTEXT
 from .prediction import check_frames
-
-PER_WORLD = ("mass", "radius", "restitution", "friction", "color", "gravity")
-
-
-def select(params: Params, index: Tensor) -> Params:
-    """The Params of some worlds of a batch."""
-    return replace(params, **{name: getattr(params, name)[index] for name in PER_WORLD})
 
 TRACK = "intuitive_physics"
 WINDOW_BATCH = 1024   # one-step windows predicted per call
@@ -92,16 +82,14 @@ def run(adapter, suite) -> dict:
         return score_of(clips.frames, clips.actions, clips.states.at(0), clips.params)
 
     reference = of(suite.ordinary)
-    long = suite.long
+    long, start = suite.long, suite.long.states.at(0)
     possible_all = of(long)                       # each possible clip once, for every kind
     kinds = {}
     for kind, pairs in suite.pairs.items():
         index = pairs.index
-        start = long.states.at(0)
-        start = State(start.pos[index], start.vel[index], start.hand[index])
         possible = possible_all[index]
-        impossible = score_of(pairs.impossible, long.actions[index], start,
-                              select(long.params, index))
+        impossible = score_of(pairs.impossible, long.actions[index], start.select(index),
+                              long.params.select(index))
         kinds[kind] = {"relative_accuracy": scores.relative_accuracy(possible, impossible),
                        "auroc": scores.auroc(possible, impossible),
                        "caught": scores.flag_rate(reference, impossible),

@@ -40,5 +40,6 @@ def run(adapter, suite) -> dict:
         wins.append(won)
         steps += n
     seconds = time.perf_counter() - start
+    env.close()
     return {"success": sum(wins) / len(wins), "targets": len(wins),
             "ms_per_action": 1000 * seconds / max(steps, 1)}

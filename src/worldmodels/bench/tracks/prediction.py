@@ -81,10 +81,8 @@ def score(pred: Prediction, clips: Clips) -> dict[str, Tensor]:
         seen = tracked_cup(clips.frames[:, CONTEXT - 1:CONTEXT], clips.cup[:, CONTEXT - 1],
                            clips.params)[:, 0]
         cup = tracked_cup(pred.frames, seen, clips.params)
-    # PSNR of the mean squared error over clips: a mean of per-clip PSNRs would be ruled by
-    # the clips in which nothing moves, whose perfect frames count as 100 dB.
-    psnr = None if pred.frames is None else 10 * torch.log10(
-        1 / metrics.mse(pred.frames, future).mean(0).clamp_min(1e-10))
+    psnr = None if pred.frames is None else metrics.psnr_from_mse(
+        metrics.mse(pred.frames, future).mean(0))
     return {"psnr": psnr, "cup_error": (cup - clips.cup[:, CONTEXT:]).norm(dim=-1).mean(0)}
 
 
