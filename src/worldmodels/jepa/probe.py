@@ -17,13 +17,17 @@ from torch import Tensor
 def fit_probe(features: Tensor, targets: Tensor, ridge: float = 1e-3) -> Callable[[Tensor], Tensor]:
     """Ridge regression from features (N, F) to targets (N, K); returns features -> targets.
 
-    Features are standardised first, so `ridge` means the same for every representation.
+    Features are divided by their root-mean-square size, one number for the whole set, so
+    `ridge` means the same for every representation while each keeps its shape: a variation
+    a thousand times smaller than the embeddings themselves (what is left of a collapsed
+    representation) is shrunk away, as it would be lost to anything that measures distances.
     """
     _check_pair(features, targets, "features", "targets")
     if not ridge > 0:
         raise ValueError(f"ridge must be > 0, got {ridge!r}")
     x, y = features.double(), targets.double()
-    mean, scale = x.mean(0), x.std(0).clamp_min(1e-8)
+    scale = x.pow(2).mean().sqrt().clamp_min(1e-30)
+    mean = x.mean(0)                                      # centred, so the intercept is free
     z = torch.cat([(x - mean) / scale, torch.ones(len(x), 1, dtype=x.dtype)], dim=1)
     penalty = ridge * len(x) * torch.eye(z.shape[1], dtype=x.dtype)
     penalty[-1, -1] = 0                                   # the intercept is not shrunk
