@@ -32,7 +32,7 @@ from tqdm.auto import tqdm
 from .. import checkpoints
 from ..nn import ConvEncoder, mlp
 from .play import DISTRACTORS, HAND_SPEED, add_distractors, play
-from .probe import read_out
+from .probe import fit_probe, r2, read_out
 from .regularisers import effective_rank, sigreg, vicreg_covariance, vicreg_variance
 
 CURES = ("none", "ema", "vicreg", "sigreg")
@@ -131,11 +131,12 @@ def training_clips(cfg: Config) -> tuple[Tensor, Tensor]:
     return add_distractors(clips.frames, cfg.distractor, cfg.strength, cfg.seed + 2), clips.actions
 
 
-def train(cfg: Config, progress: bool = True) -> tuple[JEPA, dict]:
+def train(cfg: Config, progress: bool = True, watch_every: int = 50) -> tuple[JEPA, dict]:
     """Fit encoder and predictor to frame pairs of random play; returns (model, history).
 
-    history: per step "loss", "prediction", "regulariser", and every 50 steps "rank" (the
-    effective rank of a fixed batch's embeddings) with its "rank_step".
+    history: per step "loss", "prediction", "regulariser"; and every `watch_every` steps, at
+    "watch_step", the "rank" (effective rank) of a fixed batch's embeddings and the "probe"
+    R² of the cup's position read from them (fitted and scored on small held-out sets).
     """
     torch.manual_seed(cfg.seed)
     frames, actions = training_clips(cfg)                    # (N, T+1, 3, H, W), (N, T)
@@ -144,9 +145,9 @@ def train(cfg: Config, progress: bool = True) -> tuple[JEPA, dict]:
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=cfg.lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, cfg.iterations)
     generator = torch.Generator().manual_seed(cfg.seed + 3)
-    watched = frames[:, 0][:256]                             # a fixed batch for the rank
+    watch = _watch_set(cfg)
     history: dict[str, list] = {k: [] for k in ("loss", "prediction", "regulariser", "rank",
-                                                "rank_step")}
+                                                "probe", "watch_step")}
     for step in tqdm(range(cfg.iterations), desc=f"JEPA ({cfg.cure})", disable=not progress):
         rows = torch.randint(N, (cfg.batch_size,), generator=generator)
         t = torch.randint(T, (cfg.batch_size,), generator=generator)
@@ -159,11 +160,36 @@ def train(cfg: Config, progress: bool = True) -> tuple[JEPA, dict]:
             model.update_target()
         for key in ("loss", "prediction", "regulariser"):
             history[key].append(out[key].item())
-        if step % 50 == 0 or step == cfg.iterations - 1:
-            with torch.no_grad():
-                history["rank"].append(effective_rank(model.embed(watched)))
-            history["rank_step"].append(step)
+        if step % watch_every == 0 or step == cfg.iterations - 1:
+            rank, probe = _watch(model, watch)
+            history["rank"].append(rank)
+            history["probe"].append(probe)
+            history["watch_step"].append(step)
     return model.eval(), history
+
+
+def _watch_set(cfg: Config) -> dict[str, tuple[Tensor, Tensor]]:
+    """Two small sets of unseen clips, to fit and to score a probe during training."""
+    out = {}
+    for role, seed in (("fit", 20_000), ("score", 20_001)):
+        clips = play(48, steps=4, seed=seed, frame_size=cfg.frame_size)
+        frames = add_distractors(clips.frames, cfg.distractor, cfg.strength, seed + 2)
+        out[role] = frames, clips.cup[:, 1:].flatten(0, 1)
+    return out
+
+
+def _watch(model: JEPA, watch: dict) -> tuple[float, float]:
+    """The effective rank of the scoring set's embeddings, and the probe R² of position."""
+    features = {}
+    with torch.no_grad():
+        for role, (frames, _) in watch.items():
+            z = model.embed(frames.flatten(0, 1)).view(*frames.shape[:2], -1)
+            features[role] = torch.cat([z[:, :-1], z[:, 1:]], dim=-1).flatten(0, 1)
+    if not all(torch.isfinite(f).all() for f in features.values()):
+        raise RuntimeError("the embeddings became NaN or infinite during training: "
+                           "lower Config.lr or the regulariser's weight")
+    probe = fit_probe(features["fit"], watch["fit"][1])
+    return effective_rank(z[:, 0]), r2(probe(features["score"]), watch["score"][1])
 
 
 def evaluate(model: JEPA, distractor: str | None = None, strength: float | None = None,

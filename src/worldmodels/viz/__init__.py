@@ -6,10 +6,10 @@ returns them. The same colour always means the same road or model (`ROAD_COLORS`
     style.py     the look: road and model colours, matplotlib style, arrays, HTML tables
     world.py     the world drawn: frames, rollouts side by side, animations, strobes, the map
     curves.py    the plots every road draws: error against the horizon, training and learning curves
-    dreamer.py   physics.py   video.py   robot.py     each road's own figures
+    dreamer.py   physics.py   video.py   robot.py   jepa.py   each road's own figures
     bench.py     Part 6's benchmark: the leaderboard, surprise over time, the reader's game
 """
-from . import bench, dreamer, physics, robot, video
+from . import bench, dreamer, jepa, physics, robot, video
 from .curves import error_by_horizon, learning_curves, training_curves
 from .style import (
                     ROAD_COLORS,
@@ -23,6 +23,6 @@ from .style import (
 from .world import animation, compare_rollouts, draw_world, roads_map, show_frames, strobe
 
 __all__ = ["ROAD_COLORS", "animation", "bench", "color_for", "compare_rollouts", "draw_world", "dreamer",
-           "error_by_horizon", "figure_to_png", "html_table", "learning_curves", "physics",
+           "error_by_horizon", "figure_to_png", "html_table", "jepa", "learning_curves", "physics",
            "roads_map", "robot", "show_frames", "strobe", "to_numpy", "to_numpy_frames",
            "training_curves", "use_book_style", "video"]

@@ -36,6 +36,8 @@ MODEL_COLORS = {
     "action-conditioned": ROAD_COLORS["robot"],
     "pets": ROAD_COLORS["robot"], "ensemble": ROAD_COLORS["robot"],
     "one model": "#555555",      # an ensemble of one: the same model, without the guard
+    "jepa": ROAD_COLORS["jepa"],
+    "autoencoder": ROAD_COLORS["cinematographer"], "pixel": ROAD_COLORS["cinematographer"],
 }
 BASELINES = ("engine alone", "copy", "mean", "constant velocity")
 OTHER_COLORS = [ROAD_COLORS[r] for r in ("dreamer", "jepa", "physicist", "robot", "cinematographer")]

@@ -1,0 +1,80 @@
+"""Figures of Part 5, the Architecture Debate: what each representation keeps of the cup,
+how that changes with the distractors' strength, and collapse over training.
+
+R² values are probe scores in [0, 1] (higher: the cup is read better); 1 - R² is drawn
+nowhere, so every panel reads the same way up.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .style import color_for, to_numpy, to_numpy_frames
+
+KIND_STYLES = {"changing": "-", "fixed": "--", "none": ":"}
+
+
+def probe_bars(scores: dict, title: str, ylabel: str = "probe R² of the cup's position"):
+    """Grouped bars: {model: {world: R²}}, one group per world, one bar per model."""
+    models = list(scores)
+    worlds = list(next(iter(scores.values())))
+    width = 0.8 / len(models)
+    fig, ax = plt.subplots(figsize=(7.0, 3.4))
+    x = np.arange(len(worlds))
+    for i, model in enumerate(models):
+        values = [scores[model][w] for w in worlds]
+        bars = ax.bar(x + (i - (len(models) - 1) / 2) * width, values, width * 0.92,
+                      label=model, color=color_for(model, i))
+        ax.bar_label(bars, fmt="%.2f", padding=2, fontsize=10)
+    ax.set_xticks(x, worlds)
+    ax.set(ylim=(0, 1.12), ylabel=ylabel, title=title)
+    ax.legend(loc="upper left", ncols=len(models))
+    fig.tight_layout()
+    return fig
+
+
+def strength_explorer(strengths, curves: dict, chosen: float, frames: dict, title: str):
+    """What each model keeps as the distractors grow, with frames at the chosen strength.
+
+    strengths: (S,) values in [0, 1]; curves: {(model, kind): (S,) R²};
+    frames: {kind: (3, H, W)} one frame with that kind of noise at `chosen`.
+    """
+    fig = plt.figure(figsize=(8.4, 3.4))
+    grid = fig.add_gridspec(2, 3, width_ratios=[1, 1, 3.2])
+    for row, (kind, frame) in enumerate(frames.items()):
+        ax = fig.add_subplot(grid[row, 0:2])
+        ax.imshow(to_numpy_frames(frame[None])[0], interpolation="nearest")
+        ax.set_title(f"{kind} noise", fontsize=10, fontweight="normal")
+        ax.set_axis_off()
+    ax = fig.add_subplot(grid[:, 2])
+    for i, ((model, kind), values) in enumerate(curves.items()):
+        ax.plot(to_numpy(strengths), to_numpy(values), KIND_STYLES[kind], marker="o", lw=2,
+                color=color_for(model, i), label=f"{model}, {kind} noise")
+    ax.axvline(chosen, color="0.4", lw=1)
+    ax.set(xlabel="distractor strength (its share of every pixel)", ylim=(-0.05, 1.05),
+           ylabel="probe R² of position", title=title)
+    ax.legend(loc="lower left", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def collapse_over_training(histories: dict, title: str, size: int):
+    """Effective rank and probe R² against the training step: {cure: history of `jepa.train`}.
+
+    size: the embedding's dimension D, the rank's ceiling.
+    """
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.4, 3.3))
+    for i, (name, history) in enumerate(histories.items()):
+        color = color_for(name, i)
+        left.plot(history["watch_step"], history["rank"], lw=2, color=color, label=name)
+        right.plot(history["watch_step"], history["probe"], lw=2, color=color, label=name)
+    left.axhline(size, color="0.4", ls="--", lw=1)
+    left.axhline(2, color="0.4", ls=":", lw=1)
+    left.set(yscale="log", xlabel="training step", ylabel=f"effective rank (of D = {size})",
+             title="directions used")
+    right.set(xlabel="training step", ylabel="probe R² of position", ylim=(-0.05, 1.05),
+              title="cup kept")
+    right.legend(loc="lower right")
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return fig
