@@ -61,6 +61,7 @@ FLOOR := .venv-floor
 FLOOR_NOTEBOOKS := notebooks/00_map/what_is_a_world_model.ipynb \
   notebooks/01_dreamer/learning_a_model.ipynb notebooks/02_physics/differentiable_physics.ipynb \
   notebooks/03_video/video_as_data.ipynb notebooks/04_robot/models_and_mpc.ipynb \
+  notebooks/05_jepa/pixels_or_representations.ipynb \
   notebooks/06_convergence/a_shared_benchmark.ipynb
 floor:
 	rm -rf $(FLOOR) && $(PYTHON) -m venv $(FLOOR)

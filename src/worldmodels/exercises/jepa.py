@@ -16,7 +16,7 @@ def _reference(z):
 
 
 def check_vicreg_terms(user_fn: Callable) -> bool:
-    """Exercise 'VICReg's two terms': user_fn(z) -> (variance, covariance) for z (B, D).
+    """Exercise 'VICReg's two terms': user_fn(z) -> (variance, covariance), z a (B, D) tensor.
 
     variance: the mean over dimensions of max(0, 1 - sqrt(var + 1e-4)), with the unbiased
     variance (ddof 1); covariance: the sum of the squared off-diagonal entries of the
@@ -30,7 +30,7 @@ def check_vicreg_terms(user_fn: Callable) -> bool:
         return {"z": rng.normal(size=(B, D)) * scale @ mixing}
 
     def both(z):
-        variance, covariance = user_fn(z)
+        variance, covariance = user_fn(torch.as_tensor(z, dtype=torch.float64))
         return np.array([float(to_numpy(variance)), float(to_numpy(covariance))])
     both.__name__ = getattr(user_fn, "__name__", "vicreg_terms")
     return check_function(both, _reference, sample, rtol=1e-5, atol=1e-8)
