@@ -27,8 +27,8 @@ def probe_bars(scores: dict, title: str, ylabel: str = "probe R² of the cup's p
                       label=model, color=color_for(model, i))
         ax.bar_label(bars, fmt="%.2f", padding=2, fontsize=10)
     ax.set_xticks(x, worlds)
-    ax.set(ylim=(0, 1.12), ylabel=ylabel, title=title)
-    ax.legend(loc="upper left", ncols=len(models))
+    ax.set(ylim=(0, 1.3), ylabel=ylabel, title=title)
+    ax.legend(loc="upper center", ncols=len(models))
     fig.tight_layout()
     return fig
 
