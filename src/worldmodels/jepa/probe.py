@@ -13,6 +13,8 @@ from typing import Callable
 import torch
 from torch import Tensor
 
+from .play import add_distractors, play
+
 
 def fit_probe(features: Tensor, targets: Tensor, ridge: float = 1e-3) -> Callable[[Tensor], Tensor]:
     """Ridge regression from features (N, F) to targets (N, K); returns features -> targets.
@@ -74,8 +76,6 @@ def read_out(embed: Callable[[Tensor], Tensor], distractor: str, strength: float
     embeddings of frames t and t+1 side by side (one frame shows where, two show how fast).
     It is fitted on `num_clips` clips from `seed` and scored on as many from `seed + 1`.
     """
-    from .play import add_distractors, play   # the clips this road's models are probed on
-
     fitted = {}
     for role, s in (("fit", seed), ("score", seed + 1)):
         clips = play(num_clips, steps=8, seed=s)
