@@ -1,0 +1,115 @@
+"""Part 5's planning to a goal image: the pairs, the predictor on a frozen encoder, the surprise
+of a clip, and the shipped latent planner against doing nothing and against the true goal."""
+from dataclasses import replace
+
+import pytest
+import torch
+
+from worldmodels.jepa import jepa, latent_dynamics
+from worldmodels.jepa.goals import SUCCESS_RADIUS, GoalPairs, LatentPlanner, goal_pairs, reach
+from worldmodels.jepa.play import HAND_SPEED, play
+from worldmodels.video.goal_planner import PixelPlanner
+
+
+class Still:
+    """A planner that never moves the hand: the trivial baseline."""
+
+    def __call__(self, frames, goal, steps_left):
+        return 0.0
+
+
+class Replay:
+    """The presses that made each goal, replayed: an oracle that must reach every goal."""
+
+    def __init__(self, actions):
+        self.actions, self.pair, self.step = actions, -1, 0
+
+    def __call__(self, frames, goal, steps_left):
+        if steps_left == len(self.actions[0]):
+            self.pair, self.step = self.pair + 1, 0
+        self.step += 1
+        return float(self.actions[self.pair, self.step - 1])
+
+
+def test_goal_pairs_move_the_cup_along_the_table_and_are_reproducible():
+    pairs = goal_pairs(6, seed=5)
+    moved = (pairs.goal_cup - pairs.state.pos[:, 0]).norm(dim=-1)
+    assert len(pairs) == 6 and pairs.steps == 20 and (moved >= 0.1).all()
+    assert (pairs.goal_cup[:, 1] > pairs.params.table.height).all()
+    assert pairs.start.shape == pairs.goal.shape == (6, 3, 32, 32)
+    assert torch.equal(goal_pairs(6, seed=5).goal, pairs.goal)
+    assert len(pairs.select([0, 2])) == 2 and torch.equal(pairs.select([2]).goal[0], pairs.goal[2])
+
+
+def test_reach_scores_an_oracle_perfectly_and_doing_nothing_never():
+    pairs = goal_pairs(4, seed=7, presses=3, wait=10)
+    oracle = reach(pairs, Replay(pairs.actions))
+    assert oracle.success == 1.0 and oracle.distance.max() < 1e-5
+    assert reach(pairs, Still()).success == 0.0
+
+
+def test_the_shipped_latent_planner_beats_doing_nothing_and_is_fast():
+    torch.manual_seed(0)
+    encoder = jepa.load_pretrained(name="jepa_clean")
+    planner = LatentPlanner(encoder, latent_dynamics.load_pretrained())
+    pairs = goal_pairs(10, seed=40_000)
+    result = reach(pairs, planner)
+    still = reach(pairs, Still())
+    assert result.success >= 0.6 > still.success           # the benchmark's 100 pairs: 0.8
+    assert result.distance.median() < still.distance.median() / 4
+    assert result.ms_per_plan < 200
+
+
+def test_the_pixel_planner_answers_a_velocity_and_checks_its_goal():
+    from worldmodels.video import action_conditioned
+    model = action_conditioned.ActionVideoModel(action_conditioned.Config.tiny())
+    planner = PixelPlanner(model, samples=4, elites=2, iterations=1)
+    frames = torch.rand(2, 3, 32, 32)
+    action = planner(frames, torch.rand(3, 32, 32), 3)
+    assert isinstance(action, float) and abs(action) <= HAND_SPEED
+    with pytest.raises(ValueError, match="goal"):
+        planner(frames, torch.rand(3, 16, 16), 3)
+
+
+def test_latent_dynamics_trains_and_its_rollout_error_is_a_share_of_the_spread():
+    encoder = jepa.JEPA(jepa.Config.tiny())
+    cfg = latent_dynamics.Config.tiny()
+    dynamics, history = latent_dynamics.train(cfg, encoder, progress=False)
+    assert len(history["loss"]) == cfg.iterations
+    errors = latent_dynamics.rollout_error(dynamics, encoder, steps=3, num_clips=8)
+    assert len(errors) == 3 and all(e >= 0 for e in errors)
+    with pytest.raises(ValueError, match="unroll"):
+        latent_dynamics.train(replace(cfg, unroll=cfg.clip_steps), encoder, progress=False)
+
+
+def test_surprise_is_small_on_played_clips_and_spikes_where_the_cup_teleports():
+    encoder = jepa.load_pretrained(name="jepa_clean")
+    dynamics = latent_dynamics.load_pretrained()
+    clips = play(16, steps=8, seed=60_000)
+    frames = clips.frames.clone()
+    frames[:, 6:] = frames[torch.arange(1, 17) % 16, 6:]     # from frame 6, another clip's cup
+    actions = torch.cat([clips.actions, torch.zeros(16, 1)], dim=1)      # (N, T+1)
+    normal = latent_dynamics.surprise(dynamics, encoder, clips.frames, actions)
+    odd = latent_dynamics.surprise(dynamics, encoder, frames, actions)
+    assert normal.shape == (16, 9) and (normal[:, :2] == 0).all()
+    assert torch.equal(normal[:, :6], odd[:, :6])            # identical until the jump
+    assert (odd[:, 6] > normal[:, 6]).float().mean() >= 0.8
+    with pytest.raises(ValueError, match="actions"):
+        latent_dynamics.surprise(dynamics, encoder, clips.frames, clips.actions)
+
+
+def test_bad_planning_input_is_named():
+    with pytest.raises(ValueError, match="num_pairs"):
+        goal_pairs(0, seed=0)
+    with pytest.raises(ValueError, match="min_move"):
+        goal_pairs(2, seed=0, min_move=-1.0)
+    with pytest.raises(TypeError, match="pairs"):
+        reach("pairs", Still())
+    pairs = goal_pairs(1, seed=3)
+    with pytest.raises(ValueError, match="planner"):
+        reach(pairs, lambda frames, goal, steps_left: float("nan"))
+    encoder = jepa.load_pretrained(name="jepa_clean")
+    planner = LatentPlanner(encoder, latent_dynamics.load_pretrained())
+    with pytest.raises(ValueError, match="goal"):
+        planner(pairs.start, torch.rand(3, 16, 16), 2)
+    assert isinstance(pairs, GoalPairs) and SUCCESS_RADIUS == pytest.approx(0.05)
