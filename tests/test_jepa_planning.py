@@ -48,7 +48,7 @@ def test_reach_scores_an_oracle_perfectly_and_doing_nothing_never():
     assert reach(pairs, Still()).success == 0.0
 
 
-def test_the_shipped_latent_planner_beats_doing_nothing_and_is_fast():
+def test_the_shipped_latent_planner_beats_doing_nothing():
     torch.manual_seed(0)
     encoder = jepa.load_pretrained(name="jepa_clean")
     planner = LatentPlanner(encoder, latent_dynamics.load_pretrained())
@@ -57,7 +57,6 @@ def test_the_shipped_latent_planner_beats_doing_nothing_and_is_fast():
     still = reach(pairs, Still())
     assert result.success >= 0.6 > still.success           # the benchmark's 100 pairs: 0.8
     assert result.distance.median() < still.distance.median() / 4
-    assert result.ms_per_plan < 200
 
 
 def test_the_pixel_planner_answers_a_velocity_and_checks_its_goal():
@@ -76,10 +75,18 @@ def test_latent_dynamics_trains_and_its_rollout_error_is_a_share_of_the_spread()
     cfg = latent_dynamics.Config.tiny()
     dynamics, history = latent_dynamics.train(cfg, encoder, progress=False)
     assert len(history["loss"]) == cfg.iterations
-    errors = latent_dynamics.rollout_error(dynamics, encoder, steps=3, num_clips=8)
+    errors = latent_dynamics.evaluate(dynamics, encoder, steps=3, num_clips=8)["rollout_error"]
     assert len(errors) == 3 and all(e >= 0 for e in errors)
     with pytest.raises(ValueError, match="unroll"):
         latent_dynamics.train(replace(cfg, unroll=cfg.clip_steps), encoder, progress=False)
+
+
+def test_the_shipped_predictor_rolls_out_far_better_than_assuming_nothing_moves():
+    scores = latent_dynamics.evaluate(latent_dynamics.load_pretrained(),
+                                      jepa.load_pretrained(name="jepa_clean"), num_clips=64)
+    rolled, still = scores["rollout_error"], scores["copy_last_error"]
+    assert len(rolled) == 8 and rolled[0] < 0.05 and rolled[-1] < 0.2
+    assert all(r < s / 2 for r, s in zip(rolled[1:], still[1:]))
 
 
 def test_surprise_is_small_on_played_clips_and_spikes_where_the_cup_teleports():
@@ -113,3 +120,29 @@ def test_bad_planning_input_is_named():
     with pytest.raises(ValueError, match="goal"):
         planner(pairs.start, torch.rand(3, 16, 16), 2)
     assert isinstance(pairs, GoalPairs) and SUCCESS_RADIUS == pytest.approx(0.05)
+
+
+def test_the_exercise_checks_accept_the_definitions_and_reject_near_misses(capsys):
+    import math
+
+    from worldmodels import exercises
+
+    def rank(z):
+        sigma = torch.linalg.svdvals(z)
+        p = sigma / sigma.sum() + 1e-12
+        return math.exp(-(p * p.log()).sum().item())
+
+    def centred_rank(z):                       # RankMe does not centre
+        return rank(z - z.mean(0))
+
+    def surprise(z, predicted):
+        error = (predicted - z[:, 2:]).pow(2).mean(-1)
+        return torch.cat([torch.zeros(len(z), 2, dtype=error.dtype), error], dim=1)
+
+    def summed(z, predicted):                  # a sum over dimensions, not the mean
+        return surprise(z, predicted) * z.shape[-1]
+
+    assert exercises.jepa.check_effective_rank(rank)
+    assert not exercises.jepa.check_effective_rank(centred_rank)
+    assert exercises.jepa.check_surprise(surprise)
+    assert not exercises.jepa.check_surprise(summed)

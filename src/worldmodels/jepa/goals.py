@@ -145,9 +145,11 @@ class Reached:
     distance: Tensor          # (N,) m
     success: float            # share of pairs within SUCCESS_RADIUS
     ms_per_plan: float        # the planner's mean milliseconds per call (one call per step)
+    frames: Tensor | None = None   # (N, steps+1, 3, H, W) what happened, if keep_frames
 
 
-def reach(pairs: GoalPairs, planner: Planner, context: int = 2) -> Reached:
+def reach(pairs: GoalPairs, planner: Planner, context: int = 2,
+          keep_frames: bool = False) -> Reached:
     """Carry out `planner` in the true engine, one press per step, re-planning every step.
 
     The planner is shown the last `context` rendered frames (the first repeated at the start),
@@ -156,7 +158,7 @@ def reach(pairs: GoalPairs, planner: Planner, context: int = 2) -> Reached:
     if not isinstance(pairs, GoalPairs):
         raise TypeError(f"pairs must be GoalPairs (see goal_pairs), got {type(pairs).__name__}")
     size = pairs.goal.shape[-1]
-    distances, seconds, calls = [], 0.0, 0
+    distances, episodes, seconds, calls = [], [], 0.0, 0
     for i in range(len(pairs)):
         state, params = pairs.state.select([i]), pairs.params.select([i])
         frames = [pairs.start[i]] * context
@@ -171,9 +173,12 @@ def reach(pairs: GoalPairs, planner: Planner, context: int = 2) -> Reached:
             with torch.no_grad():
                 frames.append(render(state, params, size)[0])
         distances.append((state.pos[0, 0] - pairs.goal_cup[i]).norm())
+        if keep_frames:
+            episodes.append(torch.stack(frames[context - 1:]))
     distance = torch.stack(distances)
     return Reached(distance=distance, success=float((distance < SUCCESS_RADIUS).float().mean()),
-                   ms_per_plan=1000 * seconds / calls)
+                   ms_per_plan=1000 * seconds / calls,
+                   frames=torch.stack(episodes) if keep_frames else None)
 
 
 def _run(state: State, params: Params, actions: Tensor) -> State:

@@ -241,6 +241,8 @@ def recipe(name: str) -> tuple[dict, dict]:
     model, history = train(cfg)
     metrics = evaluate(model)
     metrics["final_loss"] = round(sum(history["loss"][-50:]) / 50, 6)
+    metrics["over_training"] = {key: [round(v, 4) for v in history[key]]  # for Part 5's pages
+                                for key in ("watch_step", "rank", "probe")}
     state_dict = {k: v.half() for k, v in model.state_dict().items()}  # half precision: 2x smaller
     return {"state_dict": state_dict, "config": asdict(cfg)}, metrics
 

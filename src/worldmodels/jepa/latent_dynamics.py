@@ -124,15 +124,19 @@ def train(cfg: Config, encoder: JEPA | None = None,
     return dynamics.eval(), history
 
 
-def rollout_error(dynamics: LatentDynamics, encoder: JEPA, steps: int = 8,
-                  num_clips: int = 256, seed: int = 50_000) -> list[float]:
-    """Mean squared error per embedding dimension at each of `steps` rollout steps, on unseen
-    clips, as a share of the embeddings' variance (1 = no better than their mean)."""
+def evaluate(dynamics: LatentDynamics, encoder: JEPA, steps: int = 8,
+             num_clips: int = 256, seed: int = 50_000) -> dict:
+    """At each of `steps` rollout steps on unseen clips, the squared error as a share of the
+    embeddings' total variance (1 = no better than their mean): "rollout_error", and the same
+    for the trivial guess that nothing moves, "copy_last_error" (the last true embedding)."""
     z, actions = embedded_clips(encoder, num_clips, steps + 1, seed)
     with torch.no_grad():
         rolled = dynamics.rollout(z[:, 0], z[:, 1], actions[:, 1:])
     spread = z.flatten(0, 1).var(0).sum()
-    return ((rolled - z[:, 2:]).pow(2).sum(-1).mean(0) / spread).tolist()
+    def share(guess: Tensor) -> list[float]:
+        return ((guess - z[:, 2:]).pow(2).sum(-1).mean(0) / spread).tolist()
+
+    return {"rollout_error": share(rolled), "copy_last_error": share(z[:, 1:2])}
 
 
 def surprise(dynamics: LatentDynamics, encoder: JEPA, frames: Tensor, actions: Tensor) -> Tensor:
@@ -156,8 +160,14 @@ def surprise(dynamics: LatentDynamics, encoder: JEPA, frames: Tensor, actions: T
         z = encoder.embed(frames.flatten(0, 1)).view(N, T, -1)
         predicted = dynamics(z[:, :-2].flatten(0, 1), z[:, 1:-1].flatten(0, 1),
                              actions[:, 1:-1].flatten()).view(N, T - 2, -1)
+    return surprise_from(z, predicted)
+
+
+def surprise_from(z: Tensor, predicted: Tensor) -> Tensor:
+    """Per-frame surprise (N, T) from embeddings z (N, T, D) and the predictions (N, T-2, D)
+    of frames 2..T-1: the mean squared difference per dimension, 0 for the first two frames."""
     error = (predicted - z[:, 2:]).pow(2).mean(-1)
-    return torch.cat([torch.zeros(N, 2), error], dim=1)
+    return torch.cat([torch.zeros(len(z), 2, dtype=error.dtype), error], dim=1)
 
 
 # ---------------------------------------------------------------------------------- checkpoints
@@ -171,7 +181,7 @@ def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
     cfg = Config()
     encoder = load_jepa(name=cfg.encoder)
     dynamics, history = train(cfg, encoder)
-    errors = rollout_error(dynamics, encoder)
+    errors = evaluate(dynamics, encoder)["rollout_error"]
     metrics = {"final_loss": round(sum(history["loss"][-50:]) / 50, 6),
                "rollout_error_1": round(errors[0], 4), "rollout_error_8": round(errors[-1], 4)}
     return {"state_dict": dynamics.state_dict(), "config": asdict(cfg),

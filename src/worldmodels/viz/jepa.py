@@ -1,5 +1,6 @@
 """Figures of Part 5, the Architecture Debate: what each representation keeps of the cup,
-how that changes with the distractors' strength, and collapse over training.
+how that changes with the distractors' strength, collapse over training, episodes planned to
+a goal image, and a clip's surprise frame by frame.
 
 R² values are probe scores in [0, 1] (higher: the cup is read better); 1 - R² is drawn
 nowhere, so every panel reads the same way up.
@@ -76,5 +77,49 @@ def collapse_over_training(histories: dict, title: str, size: int):
               title="cup kept")
     right.legend(loc="lower right")
     fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def episodes(rows: dict, goals, every: int = 4, scale: float = 1.1, title: str | None = None):
+    """Planned episodes, one row each, with the goal image in the last column.
+
+    rows: {label: (T, 3, H, W) frames of one episode}; goals: (len(rows), 3, H, W).
+    """
+    goals = to_numpy_frames(goals)
+    strips = {name: to_numpy_frames(f)[::every] for name, f in rows.items()}
+    T = min(len(strip) for strip in strips.values())
+    fig, axes = plt.subplots(len(strips), T + 1, squeeze=False,
+                             figsize=(scale * (T + 1), scale * len(strips) + 0.5))
+    for r, (name, strip) in enumerate(strips.items()):
+        for t, image in enumerate([*strip[:T], goals[r]]):
+            ax = axes[r, t]
+            ax.imshow(image, interpolation="nearest")
+            ax.set_xticks([]), ax.set_yticks([])
+            if t == T:
+                for side in ax.spines.values():
+                    side.set(color="0.1", lw=2.5)
+            if r == 0:
+                ax.set_title("goal" if t == T else f"step {t * every}", fontsize=9,
+                             fontweight="normal")
+        axes[r, 0].set_ylabel(name, fontsize=9)
+    if title:
+        fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def surprise_over_time(curves: dict, onset: int, fps: float, title: str):
+    """A clip's surprise frame by frame: {label: (T,)}; a line where the clips part."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.4))
+    for i, (name, values) in enumerate(curves.items()):
+        values = to_numpy(values)
+        ax.plot(np.arange(len(values)) / fps, values, marker="o", ms=3, lw=2,
+                ls=("-", "--", ":")[i % 3], color=color_for(name, i), label=name)
+    ax.axvline(onset / fps, color="0.4", ls=":", lw=1)
+    ax.annotate("the clips part", (onset / fps, ax.get_ylim()[1]), xytext=(4, -12),
+                textcoords="offset points", fontsize=9, color="0.3")
+    ax.set(xlabel="time (s)", ylabel="surprise (mean squared, per dimension)", title=title)
+    ax.legend(loc="upper left")
     fig.tight_layout()
     return fig
