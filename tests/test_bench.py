@@ -236,3 +236,22 @@ def test_the_game_and_the_figures_take_the_board_as_it_is(suite):
     with pytest.raises(ValueError, match="must pick 'left' or 'right'"):
         viz.bench.violation_game(pair, {"copy last frame": ["up"]})
     plt.close("all")
+
+
+def test_the_jepa_enters_by_its_own_surprise_and_is_absent_where_it_cannot_go(suite):
+    from worldmodels.bench.adapters import JEPAPredictor
+
+    jepa = JEPAPredictor()
+    long = suite.long
+    scored = intuitive_physics.surprise(jepa, long.frames, long.actions, long.states.at(0),
+                                        long.params)
+    assert scored.shape == long.frames.shape[:2] and (scored[:, :2] == 0).all()
+    index = suite.pairs["teleport"].index
+    jumped = intuitive_physics.surprise(jepa, suite.pairs["teleport"].impossible,
+                                        long.actions[index], long.states.at(0).select(index),
+                                        long.params.select(index))
+    assert jumped.amax(1).mean() > scored[index].amax(1).mean()   # a teleport surprises it
+    assert describe(jepa)["parameters"] > 0
+    result = board.run([jepa], suite, tracks=("prediction", "intuitive_physics", "planning"))
+    heads, rows = board.table_rows(result, compute=False)
+    assert "—" in rows[0]                                  # no frames, no ArmPush policy

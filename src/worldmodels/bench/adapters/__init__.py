@@ -9,6 +9,7 @@ from .action_video import ActionVideo
 from .baselines import ConstantVelocity, CopyLast, Engine, RandomActions
 from .dreamer_agent import DreamerAgent
 from .generative_video import GenerativeVideoAdapter
+from .jepa_planner import JEPAPredictor
 from .other_worlds import DreamerPendulum, HamiltonianNet, InteractionNet
 from .robot_ensemble import RobotEnsemble
 from .rssm import RSSM
@@ -17,7 +18,7 @@ from .video_predictor import VideoPredictorAdapter
 
 ENTRANTS = (Engine, CopyLast, ConstantVelocity, RandomActions, VaeRnn, RSSM, DreamerAgent,
             DreamerPendulum, InteractionNet, HamiltonianNet, VideoPredictorAdapter,
-            GenerativeVideoAdapter, ActionVideo, RobotEnsemble)
+            GenerativeVideoAdapter, ActionVideo, RobotEnsemble, JEPAPredictor)
 
 
 def entrants() -> list:
