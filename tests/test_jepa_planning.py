@@ -53,6 +53,8 @@ def test_the_shipped_latent_planner_beats_doing_nothing():
     encoder = jepa.load_pretrained(name="jepa_clean")
     planner = LatentPlanner(encoder, latent_dynamics.load_pretrained())
     pairs = goal_pairs(10, seed=40_000)
+    assert planner(pairs.start[:2], pairs.goal[0], pairs.steps) in (-HAND_SPEED, 0.0, HAND_SPEED)
+    planner.previous = None                               # a fresh episode for reach
     result = reach(pairs, planner)
     still = reach(pairs, Still())
     assert result.success >= 0.6 > still.success           # the benchmark's 100 pairs: 0.8
@@ -65,7 +67,9 @@ def test_the_pixel_planner_answers_a_velocity_and_checks_its_goal():
     planner = PixelPlanner(model, samples=4, elites=2, iterations=1)
     frames = torch.rand(2, 3, 32, 32)
     action = planner(frames, torch.rand(3, 32, 32), 3)
-    assert isinstance(action, float) and abs(action) <= HAND_SPEED
+    assert action in (-HAND_SPEED, 0.0, HAND_SPEED)                  # a button
+    free = PixelPlanner(model, samples=4, elites=2, iterations=1, buttons=False)
+    assert abs(free(frames, torch.rand(3, 32, 32), 3)) <= HAND_SPEED
     with pytest.raises(ValueError, match="goal"):
         planner(frames, torch.rand(3, 16, 16), 3)
 

@@ -104,11 +104,15 @@ class LatentPlanner:
     candidate is the squared distance between the embedding it is predicted to reach after the
     steps left and the goal image's embedding. Each call re-plans from the two newest frames,
     starting the search from the rest of the previous plan.
+
+    buttons: round every candidate's velocities to the game's three buttons (-1.5, 0, 1.5 m/s),
+    the only pushes the predictor saw in training, so that the search cannot pick a push the
+    model was never taught; False searches all velocities in between too.
     """
 
     def __init__(self, encoder, dynamics, samples: int = 256, elites: int = 32,
-                 iterations: int = 4, seed: int = 0):
-        self.encoder, self.dynamics = encoder, dynamics
+                 iterations: int = 4, buttons: bool = True, seed: int = 0):
+        self.encoder, self.dynamics, self.buttons = encoder, dynamics, buttons
         self.options = dict(samples=samples, elites=elites, iterations=iterations)
         self.generator = torch.Generator().manual_seed(seed)
         self.previous: Tensor | None = None
@@ -123,7 +127,7 @@ class LatentPlanner:
         def rollout(start: tuple[Tensor, Tensor], actions: Tensor) -> Tensor:
             K = len(actions)                                          # actions (K, T, 1)
             z = self.dynamics.rollout(start[0].expand(K, -1), start[1].expand(K, -1),
-                                      HAND_SPEED * actions[..., 0])
+                                      self.pushes(actions[..., 0]))
             return z[:, -1]                                           # (K, D) at the end
 
         def cost(z_end: Tensor, actions: Tensor) -> Tensor:
@@ -135,7 +139,11 @@ class LatentPlanner:
         plan = cem(rollout, cost, (z_before, z_now), steps_left, 1, init_mean=warm,
                    generator=self.generator, **self.options)
         self.previous = plan.actions
-        return HAND_SPEED * float(plan.actions[0, 0])
+        return float(self.pushes(plan.actions[0, 0]))
+
+    def pushes(self, actions: Tensor) -> Tensor:
+        """The planner's actions in [-1, 1] as hand velocities (m/s), buttons if `buttons`."""
+        return HAND_SPEED * (actions.round() if self.buttons else actions)
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,11 @@ from .play import HAND_SPEED, play
 class Config:
     encoder: str = "jepa_clean"   # the frozen JEPA checkpoint whose embeddings are predicted
     hidden: int = 256             # hidden width of the predictor's MLP
-    num_clips: int = 1024         # played clips in the training set
+    num_clips: int = 2048         # played clips in the training set
     clip_steps: int = 16          # button presses per clip
     unroll: int = 8               # steps of the rollout loss, fed the predictor's own output
     batch_size: int = 128         # clip windows per gradient step
-    iterations: int = 2000        # gradient steps
+    iterations: int = 4000        # gradient steps
     lr: float = 1e-3              # Adam learning rate, cosine-decayed to 0
     seed: int = 1                 # seeds the clips and the weights (not the encoder's seed)
 

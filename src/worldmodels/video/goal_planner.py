@@ -20,11 +20,15 @@ from .action_conditioned import CONTEXT, HAND_SPEED, ActionVideoModel
 
 
 class PixelPlanner:
-    """CEM over the hand's velocities; cost: mean squared pixel error of the last frame."""
+    """CEM over the hand's velocities; cost: mean squared pixel error of the last frame.
+
+    buttons: round the candidates' velocities to the game's three buttons, the only pushes the
+    model was trained on (as Part 5's latent planner does); False searches all velocities.
+    """
 
     def __init__(self, model: ActionVideoModel, samples: int = 256, elites: int = 32,
-                 iterations: int = 4, seed: int = 0):
-        self.model = model.eval()
+                 iterations: int = 4, buttons: bool = True, seed: int = 0):
+        self.model, self.buttons = model.eval(), buttons
         self.options = dict(samples=samples, elites=elites, iterations=iterations)
         self.generator = torch.Generator().manual_seed(seed)
         self.previous: Tensor | None = None
@@ -40,7 +44,7 @@ class PixelPlanner:
         def rollout(context: Tensor, actions: Tensor) -> Tensor:     # actions (K, T, 1)
             frames = context.expand(len(actions), *context.shape)
             for t in range(actions.shape[1]):
-                next_frame = self.model(frames, HAND_SPEED * actions[:, t, 0]).clamp(0, 1)
+                next_frame = self.model(frames, self.pushes(actions[:, t, 0])).clamp(0, 1)
                 frames = torch.stack([frames[:, -1], next_frame], dim=1)
             return frames[:, -1]                                      # (K, 3, H, W)
 
@@ -53,4 +57,8 @@ class PixelPlanner:
         plan = cem(rollout, cost, frames[-CONTEXT:], steps_left, 1, init_mean=warm,
                    generator=self.generator, **self.options)
         self.previous = plan.actions
-        return HAND_SPEED * float(plan.actions[0, 0])
+        return float(self.pushes(plan.actions[0, 0]))
+
+    def pushes(self, actions: Tensor) -> Tensor:
+        """The planner's actions in [-1, 1] as hand velocities (m/s), buttons if `buttons`."""
+        return HAND_SPEED * (actions.round() if self.buttons else actions)
