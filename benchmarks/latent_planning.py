@@ -7,11 +7,11 @@ Part 3's pixel video model, on the same held-out start/goal pairs.
 For each seed, one JEPA (VICReg, clean frames) and then its action-conditioned predictor on
 the frozen encoder are trained from scratch (seed 0 is the shipped jepa_clean + jepa_planner).
 Each plans with CEM (256 candidates, 32 elites, 4 iterations, rounded to the three buttons),
-re-planning every step in the true engine, on 100 pairs of `goal_pairs(100, seed=40_000)`; success is the cup ending within
-5 cm of the goal's cup. The shipped pixel model plans with the same CEM on the first
---pixel-pairs pairs (about a minute each), interleaved pair by pair with the seed-0 latent
-planner on the same pairs, so both planners' milliseconds per plan come from one stretch of
-one machine. Runs take one thread each.
+re-planning every step in the true engine, on 100 pairs of `goal_pairs(100, seed=40_000)`;
+success is the cup ending within 5 cm of the goal's cup. The shipped pixel model plans with
+the same CEM on the first --pixel-pairs pairs (about a minute each), interleaved pair by pair
+with the seed-0 latent planner on the same pairs, so both planners' milliseconds per plan come
+from one stretch of one machine. Runs take one thread each.
 
 Targets (issue, Part 5): latent planning succeeds on >= 80% of the 100 pairs (mean over
 seeds), with >= 10x fewer milliseconds per plan than planning through the pixel model.
