@@ -150,3 +150,21 @@ def test_the_exercise_checks_accept_the_definitions_and_reject_near_misses(capsy
     assert not exercises.jepa.check_effective_rank(centred_rank)
     assert exercises.jepa.check_surprise(surprise)
     assert not exercises.jepa.check_surprise(summed)
+
+
+def test_part_5_figures_draw_what_they_are_given():
+    import matplotlib.pyplot as plt
+
+    from worldmodels import viz
+
+    frames = torch.rand(2, 9, 3, 32, 32)
+    fig = viz.jepa.episodes({"a": frames[0], "b": frames[1]}, frames[:, -1], every=4)
+    assert fig.axes[0].get_title() == "step 0" and fig.axes[3].get_title() == "goal"
+    fig = viz.jepa.surprise_over_time({"possible": torch.zeros(9), "odd": torch.ones(9)},
+                                      onset=4, fps=25, title="s")
+    assert len(fig.axes[0].lines) == 3                      # two curves and the onset
+    flat, spiky = torch.full((8,), 1 / 8), torch.tensor([1.0] + [0.0] * 7)
+    fig = viz.jepa.spectrum({"flat": flat, "collapsed": spiky}, "flat", "t")
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "flat (effective rank 8.0)" in labels and "collapsed (effective rank 1.0)" in labels
+    plt.close("all")

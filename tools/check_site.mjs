@@ -66,6 +66,8 @@ async function checkPage(browser, base, path) {
       renderedWidgets: document.querySelectorAll(".jupyter-widgets.widget-container, .jupyter-widgets-view > .jupyter-widgets, .widget-vbox, .widget-hbox, .widget-image").length,
       widgetErrors: document.querySelectorAll(".jupyter-widgets-error-widget, .widget-error").length,
       brokenImages: [...document.querySelectorAll("main img")].filter((img) => img.complete && !img.naturalWidth && !img.closest("div.animation")).length,
+      // A progress bar's "12.3it/s]" is one machine's speed on one day, noise to a reader.
+      progressBars: (document.querySelector("main")?.innerText.match(/\d(it\/s|s\/it)\]/g) || []).length,
     };
   });
   if (facts.rawMath) problems.push(`${facts.rawMath} of ${facts.math} maths elements not rendered by MathJax`);
@@ -73,6 +75,7 @@ async function checkPage(browser, base, path) {
   if (facts.widgetViews && facts.renderedWidgets === 0) problems.push(`${facts.widgetViews} widgets saved but none rendered`);
   if (facts.widgetErrors) problems.push(`${facts.widgetErrors} widgets failed to render`);
   if (facts.brokenImages) problems.push(`${facts.brokenImages} images failed to load`);
+  if (facts.progressBars) problems.push(`${facts.progressBars} progress bars shown`);
   // ARCHITECTURE.md, Notebook anatomy: every page built from a notebook carries at least one explorable.
   // Markdown pages need none (a landing page, an appendix), though one that runs code also leaves
   // an .ipynb among the sources, beside its .md: only a page with no .md is a notebook.

@@ -123,3 +123,24 @@ def surprise_over_time(curves: dict, onset: int, fps: float, title: str):
     ax.legend(loc="upper left")
     fig.tight_layout()
     return fig
+
+
+def spectrum(shares: dict, chosen: str, title: str):
+    """How a batch's embeddings spread over directions: {label: (D,) singular values, each
+    divided by their sum}; `chosen` in bars, the others as lines, each with its effective rank."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.4))
+    for i, (name, values) in enumerate(shares.items()):
+        values = to_numpy(values)
+        rank = float(np.exp(-(values * np.log(values + 1e-12)).sum()))
+        k = np.arange(1, len(values) + 1)
+        label = f"{name} (effective rank {rank:.1f})"
+        if name == chosen:
+            ax.bar(k, values, color=color_for(name, i), alpha=0.85, label=label)
+        else:
+            ax.plot(k, values, lw=1.2, ls=("--", ":", "-.")[i % 3], color=color_for(name, i),
+                    label=label)
+    ax.set(yscale="log", ylim=(1e-5, 1.5), xlabel="direction (singular value, largest first)",
+           ylabel="share of the spread", title=title)
+    ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    return fig
