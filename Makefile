@@ -38,8 +38,7 @@ $(VENDOR)/.copied: $(NODE_STAMP)
 
 book: $(ENV_STAMP) $(VENDOR)/.copied
 	rm -rf _build
-	# TQDM_DISABLE: a progress bar's speed is one machine's on one day; the website shows none.
-	TQDM_DISABLE=1 WORLDMODELS_BOOK=1 $(VENV)/bin/jupyter-book build . --warningiserror --keep-going
+	WORLDMODELS_BOOK=1 $(VENV)/bin/jupyter-book build . --warningiserror --keep-going
 	@echo "The website is built: open $(SITE)/index.html"
 
 test: unit notebooks course

@@ -21,3 +21,19 @@ def test_devices():
         pick_device("tpu-please")
     with pytest.raises(ValueError, match="seed"):
         seed_everything(-1)
+
+
+def test_building_the_website_turns_every_progress_bar_off(monkeypatch, capsys):
+    import tqdm
+
+    from worldmodels.setup import setup
+
+    monkeypatch.setattr(tqdm.std.tqdm, "__init__", tqdm.std.tqdm.__init__)   # undone after
+    for _ in tqdm.tqdm(range(3), disable=False):
+        pass
+    assert "3/3" in capsys.readouterr().err                  # a learner's run shows its bar
+    monkeypatch.setenv("WORLDMODELS_BOOK", "1")
+    setup()
+    for _ in tqdm.tqdm(range(3), disable=False):
+        pass
+    assert capsys.readouterr().err == ""                     # the website's shows none

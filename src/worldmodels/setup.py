@@ -9,9 +9,11 @@ import random
 
 import numpy as np
 import torch
+import tqdm
 
 from . import viz
 from .devices import pick_device
+from .widgets import building_book
 
 
 def seed_everything(seed: int) -> None:
@@ -23,10 +25,28 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def silence_progress_bars() -> None:
+    """Turn every progress bar off, even those asked for: on the website a bar would keep one
+    machine's speed on one day, which is noise to a reader."""
+    if getattr(tqdm.std.tqdm.__init__, "silenced", False):
+        return
+    shown = tqdm.std.tqdm.__init__
+
+    def silent(self, *args, **kwargs):
+        shown(self, *args, **{**kwargs, "disable": True})
+    silent.silenced = True
+    tqdm.std.tqdm.__init__ = silent
+
+
 def setup(seed: int = 0, device: str = "auto") -> torch.device:
-    """Seed everything, set the book's plotting style, and return the device to use."""
+    """Seed everything, set the book's plotting style, and return the device to use.
+
+    While the website is built (`make book`) progress bars are turned off.
+    """
     seed_everything(seed)
     viz.use_book_style()
+    if building_book():
+        silence_progress_bars()
     chosen = pick_device(device)
     print(f"worldmodels ready: seed {seed}, device {chosen}, torch {torch.__version__}")
     return chosen
