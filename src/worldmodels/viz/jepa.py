@@ -134,11 +134,11 @@ def spectrum(shares: dict, chosen: str, title: str):
         rank = float(np.exp(-(values * np.log(values + 1e-12)).sum()))
         k = np.arange(1, len(values) + 1)
         label = f"{name} (effective rank {rank:.1f})"
+        color = f"C{i}"                       # one colour per run, whatever its name
         if name == chosen:
-            ax.bar(k, values, color=color_for(name, i), alpha=0.85, label=label)
+            ax.bar(k, values, color=color, alpha=0.85, label=label)
         else:
-            ax.plot(k, values, lw=1.2, ls=("--", ":", "-.")[i % 3], color=color_for(name, i),
-                    label=label)
+            ax.plot(k, values, lw=1.5, ls=("--", ":", "-.")[i % 3], color=color, label=label)
     ax.set(yscale="log", ylim=(1e-5, 1.5), xlabel="direction (singular value, largest first)",
            ylabel="share of the spread", title=title)
     ax.legend(loc="upper right", fontsize=8)
