@@ -24,13 +24,11 @@ import torch
 from torch import Tensor
 
 from ..planning import cem
-from ..world.actions import random_buttons, repeat
-from ..world.datasets import thin
-from ..world.engine import rollout
+from ..world.actions import random_buttons
 from ..world.render import render
 from ..world.scenes import cup_on_table
 from ..world.state import Params, State
-from .play import BUTTONS, FRAME_STEPS, HAND_SPEED, MEAN_HOLD
+from .play import BUTTONS, HAND_SPEED, MEAN_HOLD, press
 
 SUCCESS_RADIUS = 0.05   # m: the cup must end this close to the goal's cup (its radius is 0.12)
 Planner = Callable[[Tensor, Tensor, int], float]
@@ -83,7 +81,7 @@ def goal_pairs(num_pairs: int, seed: int, presses: int = 8, wait: int = 12,
     generator = torch.Generator().manual_seed(seed + 1)
     actions = torch.cat([random_buttons(draws, presses, BUTTONS, MEAN_HOLD, generator),
                          torch.zeros(draws, wait)], dim=1)                       # (D, T)
-    final = _run(state, params, actions)
+    final = press(state, params, actions).at(-1)
     moved = (final.pos[:, 0] - state.pos[:, 0]).norm(dim=-1) >= min_move
     on_table = final.pos[:, 0, 1] > params.table.height               # not fallen off
     keep = torch.nonzero(moved & on_table).flatten()[:num_pairs]
@@ -177,7 +175,7 @@ def reach(pairs: GoalPairs, planner: Planner, context: int = 2,
             if not (isinstance(action, float) and abs(action) <= HAND_SPEED + 1e-6):
                 raise ValueError(f"planner must answer a float in [-{HAND_SPEED}, "
                                  f"{HAND_SPEED}] m/s, got {action!r}")
-            state = _run(state, params, torch.tensor([[action]]))
+            state = press(state, params, torch.tensor([[action]])).at(-1)
             with torch.no_grad():
                 frames.append(render(state, params, size)[0])
         distances.append((state.pos[0, 0] - pairs.goal_cup[i]).norm())
@@ -188,9 +186,3 @@ def reach(pairs: GoalPairs, planner: Planner, context: int = 2,
                    ms_per_plan=1000 * seconds / calls,
                    frames=torch.stack(episodes) if keep_frames else None)
 
-
-def _run(state: State, params: Params, actions: Tensor) -> State:
-    """The world after holding each horizontal hand velocity (B, T) m/s for a frame."""
-    velocity = torch.stack([actions, torch.zeros_like(actions)], dim=-1).to(state.pos)
-    with torch.no_grad():
-        return thin(rollout(state, repeat(velocity, FRAME_STEPS), params), FRAME_STEPS).at(-1)

@@ -29,6 +29,7 @@ from ..world.datasets import thin
 from ..world.engine import rollout
 from ..world.render import render
 from ..world.scenes import cup_on_table
+from ..world.state import Params, State
 
 DISTRACTORS = ("none", "changing", "fixed")
 HAND_SPEED = 1.5        # m/s; how fast a button moves the hand
@@ -64,12 +65,19 @@ def play(num_clips: int, steps: int = 8, seed: int = 0, frame_size: int = 32) ->
     state, params = cup_on_table(batch_size=num_clips, seed=seed)
     generator = torch.Generator().manual_seed(seed + 1)
     actions = random_buttons(num_clips, steps, BUTTONS, MEAN_HOLD, generator)      # (N, T)
-    velocity = torch.stack([actions, torch.zeros_like(actions)], dim=-1)         # (N, T, 2)
+    trajectory = press(state, params, actions)
     with torch.no_grad():
-        trajectory = thin(rollout(state, repeat(velocity, FRAME_STEPS), params), FRAME_STEPS)
         frames = render(trajectory, params, size=frame_size)                     # (N, T+1, ...)
     return Play(frames=frames, actions=actions, cup=trajectory.pos[:, :, 0],
                 cup_vel=trajectory.vel[:, :, 0])
+
+
+def press(state: State, params: Params, actions: Tensor) -> State:
+    """The world, one state per frame (B, T+1, ...), while the hand holds each horizontal
+    velocity of actions (B, T) m/s for a frame."""
+    velocity = torch.stack([actions, torch.zeros_like(actions)], dim=-1).to(state.pos)
+    with torch.no_grad():
+        return thin(rollout(state, repeat(velocity, FRAME_STEPS), params), FRAME_STEPS)
 
 
 def add_distractors(frames: Tensor, kind: str, strength: float = 0.5, seed: int = 0) -> Tensor:
