@@ -1,11 +1,12 @@
-"""Building blocks shared by every road: an MLP and a small convolutional encoder/decoder.
+"""Building blocks shared by every road: an MLP, a batched ensemble layer and a small
+convolutional encoder/decoder.
 
 Letters: B batch, C channels, H/W frame height/width, D latent size.
 """
 from __future__ import annotations
 
 import torch
-from torch import nn
+from torch import Tensor, nn
 
 
 def mlp(in_size: int, out_size: int, hidden: int = 128, layers: int = 2,
@@ -20,6 +21,19 @@ def mlp(in_size: int, out_size: int, hidden: int = 128, layers: int = 2,
         width = hidden
     modules.append(nn.Linear(width, out_size))
     return nn.Sequential(*modules)
+
+
+class EnsembleLinear(nn.Module):
+    """E independent linear layers applied at once: (E, N, in) -> (E, N, out)."""
+
+    def __init__(self, members: int, inputs: int, outputs: int):
+        super().__init__()
+        bound = 1 / inputs ** 0.5
+        self.weight = nn.Parameter(torch.empty(members, inputs, outputs).uniform_(-bound, bound))
+        self.bias = nn.Parameter(torch.zeros(members, 1, outputs))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch.baddbmm(self.bias, x, self.weight)
 
 
 class ConvEncoder(nn.Module):

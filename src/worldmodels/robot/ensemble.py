@@ -29,6 +29,7 @@ from tqdm.auto import tqdm
 
 from .. import checkpoints, planning
 from ..measure.model_free import SACConfig, train_sac
+from ..nn import EnsembleLinear
 from ..world.actions import smooth_random_actions
 from ..world.scenes import CUP_RADIUS, HAND_RADIUS
 from ..world.state import Table
@@ -75,19 +76,6 @@ class Config:
         return cls(members=2, hidden=16, layers=1, fit_steps=5, random_episodes=1,
                    real_steps=150, episodes_per_round=1, horizon=3, samples=8, elites=2,
                    iterations=1)
-
-
-class EnsembleLinear(nn.Module):
-    """E independent linear layers applied at once: (E, N, in) -> (E, N, out)."""
-
-    def __init__(self, members: int, inputs: int, outputs: int):
-        super().__init__()
-        bound = 1 / inputs ** 0.5
-        self.weight = nn.Parameter(torch.empty(members, inputs, outputs).uniform_(-bound, bound))
-        self.bias = nn.Parameter(torch.zeros(members, 1, outputs))
-
-    def forward(self, x: Tensor) -> Tensor:
-        return torch.baddbmm(self.bias, x, self.weight)
 
 
 class GaussianEnsemble(nn.Module):
