@@ -12,7 +12,7 @@ LAYERS = [
     {"world"},                                         # the shared world
     {"measure"},                                       # the shared measuring layer
     {"planning"},                                      # planners, shared by the roads
-    {"dreamer", "physics", "video", "robot", "jepa"},  # the roads, one package each
+    {"dreamer", "physics", "video", "robot", "jepa", "convergence"},  # the roads
     {"bench"},                                         # the shared benchmark, above the roads
     {"viz", "widgets", "exercises", "setup", "train", "student", "grade"},  # pages, commands
 ]

@@ -8,8 +8,9 @@ returns them. The same colour always means the same road or model (`ROAD_COLORS`
     curves.py    the plots every road draws: error against the horizon, training and learning curves
     dreamer.py   physics.py   video.py   robot.py   jepa.py   each road's own figures
     bench.py     Part 6's benchmark: the leaderboard, surprise over time, the reader's game
+    convergence.py  Part 6's toddler revisited: watching against intervening, a changing world
 """
-from . import bench, dreamer, jepa, physics, robot, video
+from . import bench, convergence, dreamer, jepa, physics, robot, video
 from .curves import error_by_horizon, learning_curves, training_curves
 from .style import (
                     ROAD_COLORS,
@@ -22,7 +23,7 @@ from .style import (
 )
 from .world import animation, compare_rollouts, draw_world, roads_map, show_frames, strobe
 
-__all__ = ["ROAD_COLORS", "animation", "bench", "color_for", "compare_rollouts", "draw_world", "dreamer",
+__all__ = ["ROAD_COLORS", "animation", "bench", "color_for", "compare_rollouts", "convergence", "draw_world", "dreamer",
            "error_by_horizon", "figure_to_png", "html_table", "jepa", "learning_curves", "physics",
            "roads_map", "robot", "show_frames", "strobe", "to_numpy", "to_numpy_frames",
            "training_curves", "use_book_style", "video"]
