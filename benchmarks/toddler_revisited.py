@@ -10,21 +10,22 @@ each at 16 tables, the same refits, scored on the same held-out random play. The
 the share of the watcher's interactions the intervener needs to reach the watcher's final
 error (errors averaged over 3 consecutive refits).
 
-Always updating: for each seed, a model pretrained on the old world (`adapting.pretrain`) lives
-100 steps there and 200 after gravity turns stronger (9.81 -> 14 m/s², 16 tables, random
-pushes), updating by each rule. Recovery: steps after the change until its held-out error is
-within 1.5x of its level before; forgetting: the old world's error after the stream over its
-error at the change. The other changes (a slippery or sticky table, weaker gravity) are
-recorded as figures.
+Always updating: for each seed, a model pretrained on shoves in the old world
+(`adapting.pretrain`) lives 100 steps there and 300 after each change of `adapting.CHANGES`
+(a slippery or sticky table, weaker or stronger gravity; 16 tables), updating by each rule.
+Recovery: steps after the change until its held-out error is within 1.5x of its level before;
+forgetting: the old world's error after the stream over its error at the change.
 
-Targets (issue, Part 6b): the intervener reaches the watcher's final error with <= 50% of the
-interactions (mean over seeds); with replay the error is back within 1.5x within 100 steps
-and the old world's error grows by at most 1.25x (the bounds this page states).
+Targets (issue, Part 6b; the bounds the notebook states): the intervener reaches the
+watcher's final error with <= 50% of the interactions (mean over seeds); with replay, every
+change's error is back within 1.5x within the 300 steps, and the old world's error grows by
+at most 1.25x (mean over changes and seeds).
 --strict exits 1 on a miss, --json PATH keeps a record of every figure.
 """
 from __future__ import annotations
 
 import argparse
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -32,8 +33,6 @@ import torch
 
 from worldmodels.convergence import adapting, curiosity
 from worldmodels.measure.report import Report
-
-HEADLINE = "stronger gravity"
 
 
 def main() -> None:
@@ -57,7 +56,7 @@ def main() -> None:
     report.target("share of the watcher's interactions the intervener needs",
                   float(np.mean(shares)), at_most=0.5)
 
-    recovered, forgetting = {rule: [] for rule in adapting.RULES}, {r: [] for r in adapting.RULES}
+    recovered, forgetting = [], []
     for seed in args.seeds:
         model, memory, _ = adapting.pretrain(replace(adapting.Config(), seed=seed),
                                              progress=False)
@@ -67,20 +66,16 @@ def main() -> None:
                 report.figure(f"seed {seed}, {change}, {rule}: steps to recover",
                               run["recovered_in"], unit="steps")
                 report.figure(f"seed {seed}, {change}, {rule}: forgetting", run["forgetting"])
-                if change == HEADLINE:
-                    recovered[rule].append(run["recovered_in"])
-                    forgetting[rule].append(run["forgetting"])
-                    print(f"  seed {seed}, {change}, {rule}: recovered in "
-                          f"{run['recovered_in']} steps, forgetting {run['forgetting']:.2f}")
-    for rule in adapting.RULES:
-        report.figure(f"{HEADLINE}, {rule}: steps to recover, worst seed",
-                      max(recovered[rule]), unit="steps")
-        report.figure(f"{HEADLINE}, {rule}: forgetting, mean over seeds",
-                      float(np.mean(forgetting[rule])))
-    report.target(f"{HEADLINE}, replay: steps to recover, mean over seeds",
-                  float(np.mean(recovered["replay"])), unit="steps", at_most=100)
-    report.target(f"{HEADLINE}, replay: forgetting, mean over seeds",
-                  float(np.mean(forgetting["replay"])), at_most=1.25)
+                print(f"  seed {seed}, {change}, {rule}: level {run['level']:.3f}, error at "
+                      f"the end {run['error_after']:.3f}, recovered in {run['recovered_in']} "
+                      f"steps, forgetting {run['forgetting']:.2f}")
+                if rule == "replay":
+                    recovered.append(math.isfinite(run["recovered_in"]))
+                    forgetting.append(run["forgetting"])
+    report.target("replay: share of (change, seed) streams back within 1.5x in 300 steps",
+                  float(np.mean(recovered)), at_least=1.0)
+    report.target("replay: forgetting, mean over changes and seeds", float(np.mean(forgetting)),
+                  at_most=1.25)
     report.finish()
 
 

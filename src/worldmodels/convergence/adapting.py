@@ -5,13 +5,14 @@ updates bring its error back, each kind of update at its own price in forgetting
     run = stream(model, memory, "slippery table", rule="recent")
     run["recovered_in"], run["forgetting"]              # steps back to 1.5x; the old world
 
-The model (`cup_model.CupModel`) is trained on random play in the old world. Then it lives
-there, and at step `before` of a stream the world changes. At every step it predicts the
-next interaction at each of `tables` tables, is surprised by what it got wrong, and updates
-by one of three rules:
+The model (`cup_model.CupModel`) is trained on shoves (`cups.shoves`: the hand shoves the
+cup, which slides and may fall) in the old world, where friction and gravity both show in
+every episode. Then it lives there, and at step `before` of a stream the world changes. At
+every step it predicts the next interaction at each of `tables` tables, is surprised by what
+it got wrong, and updates by one of three rules:
 
 - "frozen": nothing; the error after the change is what a model that stopped learning pays;
-- "recent": one gradient step on the last `window` steps of transitions, at every step;
+- "recent": `updates` gradient steps on the last `window` steps of transitions, every step;
 - "replay": the same step, on the recent window and as many transitions drawn from its
   memory of the old world (experience replay, the oldest remedy for forgetting).
 
@@ -29,7 +30,7 @@ from tqdm.auto import tqdm
 
 from ..world.scenes import CUP_FRICTION, GRAVITY
 from .cup_model import CupModel, error, fit, surprise
-from .cups import EPISODE, Cups, Transitions, random_play, random_strokes
+from .cups import EPISODE, Cups, Transitions, random_play, shoves
 
 OLD_WORLD = {"friction": CUP_FRICTION, "gravity": GRAVITY}
 CHANGES = {                              # what the world becomes, mid-stream
@@ -44,7 +45,7 @@ RECOVERED = 1.5           # "back": the error within this multiple of its level 
 
 @dataclass(frozen=True)
 class Config:
-    tables: int = 768                      # tables of random play in the old world
+    tables: int = 256                      # tables of shoves in the old world
     interactions: int = 2 * EPISODE        # interactions at each table
     hidden: int = 128                      # width of the network's hidden layers
     steps: int = 6_000                     # pretraining gradient steps
@@ -62,33 +63,40 @@ class Config:
 class Stream:
     tables: int = 16          # tables the learner plays at, together, in the changing world
     before: int = 100         # steps in the old world (a step: one interaction at every table)
-    after: int = 200          # steps after the change
-    window: int = 25          # steps of recent transitions each update learns from (an episode)
-    lr: float = 3e-4          # Adam learning rate of the online updates
+    after: int = 300          # steps after the change
+    window: int = 100         # steps of recent transitions the updates learn from (4 episodes)
+    lr: float = 1e-3          # Adam learning rate of the online updates
+    updates: int = 4          # gradient steps after each step of the stream
+    batch_size: int = 512     # transitions per online gradient step
     every: int = 5            # steps between evaluations on held-out transitions
     seed: int = 0             # seeds the tables, the pushes and the updates
 
     @classmethod
     def tiny(cls) -> "Stream":
-        return cls(tables=2, before=10, after=10, window=2, every=5)
+        """A stream in a fraction of a second, for tests."""
+        return cls(tables=2, before=10, after=10, window=2, updates=1, every=5)
 
 
 def pretrain(cfg: Config, progress: bool = True) -> tuple[CupModel, Transitions, dict]:
-    """The model, trained on random play in the old world, and that play (its memory)."""
+    """The model, trained on shoves in the old world, and those transitions (its memory)."""
     torch.manual_seed(cfg.seed)
-    memory = random_play(cfg.tables, cfg.interactions, seed=cfg.seed, **OLD_WORLD)
+    memory = random_play(cfg.tables, cfg.interactions, seed=cfg.seed, pushes=shoves,
+                         **OLD_WORLD)
     model = CupModel(members=1, hidden=cfg.hidden)
     optimiser = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     generator = torch.Generator().manual_seed(cfg.seed + 1)
     losses: list[float] = []
-    for _ in tqdm(range(math.ceil(cfg.steps / 100)), desc="pretraining", disable=not progress):
+    chunks = math.ceil(cfg.steps / 100)
+    for chunk in tqdm(range(chunks), desc="pretraining", disable=not progress):
+        for group in optimiser.param_groups:          # the rate decays linearly, to settle
+            group["lr"] = cfg.lr * (1 - chunk / chunks)
         losses += fit(model, optimiser, memory, 100, generator, cfg.batch_size)
     return model, memory, {"loss": losses}
 
 
 def test_world(world: dict, seed: int = 20_000) -> Transitions:
-    """Held-out random play in `world` ({"friction", "gravity"}), 64 tables."""
-    return random_play(64, 2 * EPISODE, seed=seed, **world)
+    """Held-out shoves in `world` ({"friction", "gravity"}), 256 tables."""
+    return random_play(256, 2 * EPISODE, seed=seed, pushes=shoves, **world)
 
 
 def stream(model: CupModel, memory: Transitions, change: str, rule: str,
@@ -109,7 +117,7 @@ def stream(model: CupModel, memory: Transitions, change: str, rule: str,
     old_test, new_test = test_world(OLD_WORLD), test_world({**OLD_WORLD, **CHANGES[change]})
     cups = Cups(cfg.tables, seed=10_000 + cfg.seed, **OLD_WORLD)
     steps = cfg.before + cfg.after
-    strokes = random_strokes(cfg.tables, steps, torch.Generator().manual_seed(cfg.seed + 1))
+    strokes = shoves(cfg.tables, steps, torch.Generator().manual_seed(cfg.seed + 1))
     generator = torch.Generator().manual_seed(cfg.seed + 2)
     record = {"step": [], "surprise": [], "checked": [], "error": [], "change": cfg.before}
     recent: list[Transitions] = []
@@ -129,7 +137,7 @@ def stream(model: CupModel, memory: Transitions, change: str, rule: str,
             if rule == "replay":
                 drawn = torch.randint(len(memory), (len(batch),), generator=generator)
                 batch = Transitions.cat([batch, memory.select(drawn)])
-            fit(learner, optimiser, batch, 1, generator, batch_size=len(batch))
+            fit(learner, optimiser, batch, cfg.updates, generator, cfg.batch_size)
     checked, errors = record["checked"], record["error"]
     before = [e for c, e in zip(checked, errors) if c < cfg.before][-3:]
     level = sum(before) / len(before)

@@ -107,13 +107,15 @@ def cup_of(state: State) -> Tensor:
     return torch.cat([state.pos[:, 0], state.vel[:, 0]], -1)
 
 
-def random_play(batch_size: int, interactions: int, seed: int, **world) -> Transitions:
-    """Watching: `interactions` rounds of random strokes at `batch_size` tables, all of them."""
+def random_play(batch_size: int, interactions: int, seed: int, pushes=None,
+                **world) -> Transitions:
+    """`interactions` rounds of play at `batch_size` tables: `pushes(B, T, generator)` makes
+    the hand velocities (default `random_strokes`); `world` sets friction and gravity."""
     if not (isinstance(interactions, int) and interactions >= 1):
         raise ValueError(f"interactions must be an int >= 1, got {interactions!r}")
     cups = Cups(batch_size, seed=seed, **world)
     generator = torch.Generator().manual_seed(seed + 1)
-    strokes = random_strokes(batch_size, interactions, generator)
+    strokes = (pushes or random_strokes)(batch_size, interactions, generator)
     return Transitions.cat([cups.interact(strokes[:, t]) for t in range(interactions)])
 
 
@@ -121,3 +123,17 @@ def random_strokes(batch_size: int, interactions: int, generator: torch.Generato
     """Held random hand velocities (B, T, 2) in m/s, the world's random play, one per
     interaction: the same strokes every road's random data is made of."""
     return smooth_random_actions(batch_size, interactions, Params.hand_max_speed, generator)
+
+
+def shoves(batch_size: int, interactions: int, generator: torch.Generator) -> Tensor:
+    """The toddler's favourite game (B, T, 2): at the start of every episode the hand shoves
+    the cup rightwards, at a speed between 0.5 and 2 m/s for 2 to 8 interactions, then keeps
+    still while the cup slides, and perhaps falls off the edge and lands."""
+    episodes = -(-interactions // EPISODE)
+    speed = 0.5 + 1.5 * torch.rand(batch_size, episodes, generator=generator)
+    length = torch.randint(2, 9, (batch_size, episodes), generator=generator)
+    t = torch.arange(EPISODE)
+    pushing = t[None, None] < length[..., None]                       # (B, episodes, EPISODE)
+    actions = torch.zeros(batch_size, episodes, EPISODE, 2)
+    actions[..., 0] = pushing * speed[..., None]
+    return actions.reshape(batch_size, episodes * EPISODE, 2)[:, :interactions]

@@ -12,7 +12,7 @@ thing. The watcher's hand makes the world's random strokes. The intervener, befo
 interaction, imagines `candidates` pushes (each a hand velocity held for `horizon`
 interactions), rolls every one out in every member of its ensemble, and makes the push whose
 imagined futures the members disagree about most: an experiment chosen for what it will
-teach (the disagreement of an ensemble as curiosity: Pathak et al. 2019, Sekar et al. 2020).
+teach (the disagreement of an ensemble as curiosity: Pathak et al. 2019; Sekar et al. 2020).
 """
 from __future__ import annotations
 
@@ -23,11 +23,13 @@ import torch
 from torch import Tensor
 from tqdm.auto import tqdm
 
+from ..world import render
 from ..world.state import Params
 from .cup_model import CHANGE_SCALE, CupModel, error, features, fit, move_hand
 from .cups import EPISODE, Cups, Transitions, random_play, random_strokes
 
 LEARNERS = ("watching", "intervening")
+MOVED = 1e-3          # a cup whose position and velocity change less than this stayed put
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ def curious_pushes(model: CupModel, cup: Tensor, hand: Tensor, candidates: int, 
 def learn(cfg: Config, intervene: bool, progress: bool = True,
           test: Transitions | None = None) -> tuple[CupModel, dict]:
     """One learner, watching or intervening. Returns the model and its history:
-    {"interactions": after each refit, "error": test error then (1 = "nothing moves")}."""
+    {"interactions": after each refit, "error": test error then (1 = "nothing moves"),
+    "cup_moved": the share of its interactions in which the cup moved}."""
     torch.manual_seed(cfg.seed)
     model = CupModel(cfg.members, cfg.hidden)
     optimiser = torch.optim.Adam(model.parameters(), lr=cfg.lr)
@@ -120,7 +123,27 @@ def learn(cfg: Config, intervene: bool, progress: bool = True,
                 cfg.batch_size)
             history["interactions"].append((t + 1) * cfg.tables)
             history["error"].append(error(model, test))
+    everything = Transitions.cat(seen)
+    moved = (everything.after - everything.cup).norm(dim=-1) > MOVED
+    history["cup_moved"] = float(moved.float().mean())
     return model, history
+
+
+@torch.no_grad()
+def episode(model: CupModel, intervene: bool, cfg: Config = Config(), table: int = 0,
+            size: int = 64) -> Tensor:
+    """Frames (EPISODE + 1, 3, size, size) of one table through its first episode, pushed as
+    the learner pushes: random strokes, or the pushes `model`'s members disagree about most."""
+    cups = Cups(table + 1, seed=cfg.seed)
+    strokes = random_strokes(table + 1, EPISODE, torch.Generator().manual_seed(cfg.seed + 1))
+    generator = torch.Generator().manual_seed(cfg.seed + 7)
+    frames = [render(cups.state, cups.params, size=size)[table]]
+    for t in range(EPISODE):
+        actions = (curious_pushes(model, *cups.observe(), cfg.candidates, cfg.horizon,
+                                  generator) if intervene else strokes[:, t])
+        cups.interact(actions)
+        frames.append(render(cups.state, cups.params, size=size)[table])
+    return torch.stack(frames)
 
 
 def compare(cfg: Config, progress: bool = True) -> tuple[dict, dict]:
