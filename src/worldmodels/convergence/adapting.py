@@ -106,6 +106,7 @@ def stream(model: CupModel, memory: Transitions, change: str, rule: str,
     step, surprise (at every step); checked, error (held-out error in the world of the
     moment, every `every` steps); level (the error just before the change); recovered_in
     (steps after the change until the error is within RECOVERED x level, inf if never);
+    left_band (whether the error ever rose above RECOVERED x level after the change);
     forgetting (the old world's error after the stream over its error before the change)."""
     if change not in CHANGES:
         raise ValueError(f"change must be one of {sorted(CHANGES)}, got {change!r}")
@@ -141,7 +142,8 @@ def stream(model: CupModel, memory: Transitions, change: str, rule: str,
     checked, errors = record["checked"], record["error"]
     before = [e for c, e in zip(checked, errors) if c < cfg.before][-3:]
     level = sum(before) / len(before)
-    back = [c - cfg.before for c, e in zip(checked, errors)
-            if c >= cfg.before and e <= RECOVERED * level]
+    after = [(c - cfg.before, e) for c, e in zip(checked, errors) if c >= cfg.before]
+    back = [c for c, e in after if e <= RECOVERED * level]
     return {**record, "level": level, "recovered_in": back[0] if back else math.inf,
+            "left_band": any(e > RECOVERED * level for _, e in after),
             "error_after": errors[-1], "forgetting": error(learner, old_test) / old_level}
