@@ -53,7 +53,8 @@ def test_bad_input_names_the_argument():
         CupModel(members=0)
     with pytest.raises(ValueError, match="cfg.interactions"):
         curiosity.Config(tables=16, interactions=1000, rounds=25)
-    model, memory, _ = adapting.pretrain(adapting.Config.tiny(), progress=False)
+    model, _ = adapting.train(adapting.Config.tiny(), progress=False)
+    memory = adapting.old_world_play(adapting.Config.tiny())
     with pytest.raises(ValueError, match="change"):
         adapting.stream(model, memory, "no gravity", "frozen", adapting.Stream.tiny())
     with pytest.raises(ValueError, match="rule"):
@@ -120,10 +121,21 @@ def test_a_curious_learner_pushes_the_cup_more_often_than_random_play():
 
 
 def test_a_frozen_model_forgets_nothing_and_is_never_changed():
-    model, memory, _ = adapting.pretrain(adapting.Config.tiny(), progress=False)
+    model, _ = adapting.train(adapting.Config.tiny(), progress=False)
+    memory = adapting.old_world_play(adapting.Config.tiny())
     before = {k: v.clone() for k, v in model.state_dict().items()}
     run = adapting.stream(model, memory, "stronger gravity", "frozen", adapting.Stream.tiny())
     assert run["forgetting"] == pytest.approx(1.0)
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
     replay = adapting.stream(model, memory, "stronger gravity", "replay", adapting.Stream.tiny())
     assert replay["forgetting"] != pytest.approx(1.0) and len(replay["surprise"]) == 20
+
+
+def test_the_shipped_model_knows_the_old_world_and_is_surprised_by_a_new_one():
+    """toddler_cup: its held-out error in the old world is a small share of "nothing moves",
+    and weaker gravity, which it never saw, raises its error several times over."""
+    model = adapting.load_pretrained()
+    old = adapting.evaluate(model)["old_world_error"]
+    assert old < 0.04
+    weaker = error(model, adapting.test_world({**adapting.OLD_WORLD, "gravity": 4.0}))
+    assert weaker > 3 * old

@@ -1,8 +1,8 @@
 """Always updating: the world changes under a learned model; its surprise spikes, and online
 updates bring its error back, each kind of update at its own price in forgetting.
 
-    model, memory, _ = pretrain(Config())               # grown up in the old world
-    run = stream(model, memory, "slippery table", rule="recent")
+    model = load_pretrained()                           # grown up in the old world
+    run = stream(model, old_world_play(Config()), "slippery table", rule="recent")
     run["recovered_in"], run["forgetting"]              # steps back to 1.5x; the old world
 
 The model (`cup_model.CupModel`) is trained on shoves (`cups.shoves`: the hand shoves the
@@ -23,11 +23,12 @@ measured, as the old world's test error after the stream over its error before t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import torch
 from tqdm.auto import tqdm
 
+from .. import checkpoints
 from ..world.scenes import CUP_FRICTION, GRAVITY
 from .cup_model import CupModel, error, fit, surprise
 from .cups import EPISODE, Cups, Transitions, random_play, shoves
@@ -40,6 +41,7 @@ CHANGES = {                              # what the world becomes, mid-stream
     "stronger gravity": {"gravity": 14.0},
 }
 RULES = ("frozen", "recent", "replay")
+CHECKPOINTS = ("toddler_cup",)
 RECOVERED = 1.5           # "back": the error within this multiple of its level before
 
 
@@ -48,14 +50,14 @@ class Config:
     tables: int = 256                      # tables of shoves in the old world
     interactions: int = 2 * EPISODE        # interactions at each table
     hidden: int = 128                      # width of the network's hidden layers
-    steps: int = 6_000                     # pretraining gradient steps
-    lr: float = 2e-3                       # Adam learning rate of pretraining
-    batch_size: int = 512                  # transitions per pretraining step
+    steps: int = 6_000                     # training gradient steps
+    lr: float = 2e-3                       # Adam learning rate of training, decayed to 0
+    batch_size: int = 512                  # transitions per training step
     seed: int = 0                          # seeds the data and the network
 
     @classmethod
     def tiny(cls) -> "Config":
-        """Pretraining in about a second, for tests."""
+        """Training in about a second, for tests."""
         return cls(tables=4, interactions=EPISODE, hidden=8, steps=20)
 
 
@@ -77,21 +79,49 @@ class Stream:
         return cls(tables=2, before=10, after=10, window=2, updates=1, every=5)
 
 
-def pretrain(cfg: Config, progress: bool = True) -> tuple[CupModel, Transitions, dict]:
-    """The model, trained on shoves in the old world, and those transitions (its memory)."""
+def old_world_play(cfg: Config) -> Transitions:
+    """The shoves the model learns the old world from, and later replays: its memory."""
+    return random_play(cfg.tables, cfg.interactions, seed=cfg.seed, pushes=shoves, **OLD_WORLD)
+
+
+def train(cfg: Config, progress: bool = True) -> tuple[CupModel, dict]:
+    """The model, trained on the old world's shoves (`old_world_play`); history: its loss."""
     torch.manual_seed(cfg.seed)
-    memory = random_play(cfg.tables, cfg.interactions, seed=cfg.seed, pushes=shoves,
-                         **OLD_WORLD)
+    memory = old_world_play(cfg)
     model = CupModel(members=1, hidden=cfg.hidden)
     optimiser = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     generator = torch.Generator().manual_seed(cfg.seed + 1)
     losses: list[float] = []
     chunks = math.ceil(cfg.steps / 100)
-    for chunk in tqdm(range(chunks), desc="pretraining", disable=not progress):
+    for chunk in tqdm(range(chunks), desc="learning the old world", disable=not progress):
         for group in optimiser.param_groups:          # the rate decays linearly, to settle
             group["lr"] = cfg.lr * (1 - chunk / chunks)
         losses += fit(model, optimiser, memory, 100, generator, cfg.batch_size)
-    return model, memory, {"loss": losses}
+    return model, {"loss": losses}
+
+
+def evaluate(model: CupModel) -> dict:
+    """The model's held-out error in the old world (1 = "nothing moves")."""
+    return {"old_world_error": error(model, test_world(OLD_WORLD))}
+
+
+def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
+    """`python -m worldmodels.train toddler_cup`: the model of the old world, from seed 0."""
+    checkpoints.check_name(name, CHECKPOINTS)
+    cfg = Config()
+    model, history = train(cfg, progress=False)
+    metrics = {"final_loss": round(sum(history["loss"][-100:]) / 100, 6),
+               "old_world_error": round(evaluate(model)["old_world_error"], 4)}
+    return {"state_dict": model.state_dict(), "config": asdict(cfg)}, metrics
+
+
+def load_pretrained(device: str | torch.device = "cpu") -> CupModel:
+    """The shipped model of the old world (see `recipe`); its memory is
+    `old_world_play(Config(**...))`, regenerated from its seed rather than shipped."""
+    payload = checkpoints.load(CHECKPOINTS[0], device=device)
+    model = CupModel(members=1, hidden=Config(**payload["config"]).hidden).to(device)
+    model.load_state_dict(payload["state_dict"])
+    return model.eval()
 
 
 def test_world(world: dict, seed: int = 20_000) -> Transitions:

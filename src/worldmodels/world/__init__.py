@@ -15,6 +15,7 @@
     render.py    states to soft-edged RGB frames
     scenes.py    the cup on the table, bouncing balls
     datasets.py  rollouts of a scene under action patterns: the data of every learned model
+    play.py      clips played with three buttons at 25 frames a second, as a game is played
     envs.py      the cup tasks as Gymnasium environments (importing it registers their ids)
 
 Every road builds on this package and nothing in it knows about the roads.
