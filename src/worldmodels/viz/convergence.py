@@ -1,5 +1,6 @@
-"""Figures of Part 6's toddler revisited: a model's error against the interactions it had,
-watching or intervening, and a stream in which the world changes: surprise and error over time.
+"""Figures of Part 6's convergence: the four-ingredients model's attention mask and rollout
+errors; for the toddler revisited, a model's error against the interactions it had, watching
+or intervening, and a stream in which the world changes: surprise and error over time.
 
 Errors are shares of the error of predicting that nothing moves (1: no better than that),
 drawn on log scales, where halving is the same step everywhere.
@@ -7,6 +8,7 @@ drawn on log scales, where halving is the same step everywhere.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 
 from .style import color_for
 
@@ -57,5 +59,42 @@ def surprise_and_error(runs: dict, title: str, recovered: float = 1.5):
     top.legend(loc="upper left", ncols=len(runs), fontsize=9)
     bottom.set(xlabel="step (one push at each of the tables)", ylabel="held-out error")
     bottom.set_ylim(top=max(max(r["error"]) for r in runs.values()) * 1.3)
+    fig.tight_layout()
+    return fig
+
+
+def attention_mask(allowed, per_block: int, title: str):
+    """A block-causal mask (L, L) booleans: token i (row) may attend to token j (column)
+    where it is dark; the frames' blocks are outlined."""
+    allowed = np.asarray(allowed, dtype=float)
+    L = len(allowed)
+    fig, ax = plt.subplots(figsize=(4.2, 4.2))
+    ax.imshow(allowed, cmap="Greys", vmin=0, vmax=1.4, interpolation="nearest")
+    for edge in np.arange(per_block, L, per_block) - 0.5:
+        ax.axhline(edge, color="0.55", lw=0.8)
+        ax.axvline(edge, color="0.55", lw=0.8)
+    ticks = np.arange(per_block / 2 - 0.5, L, per_block)
+    names = [f"frame {t}" for t in range(L // per_block)]
+    ax.set_xticks(ticks, names, fontsize=9, rotation=90)
+    ax.set_yticks(ticks, names, fontsize=9)
+    ax.set(xlabel="attends to (each frame's patch tokens, then its button)",
+           ylabel="token", title=title)
+    fig.tight_layout()
+    return fig
+
+
+def rollout_errors(errors: dict, baseline: float, title: str):
+    """Horizontal bars of rollout error {model: MSE}, the copy-last baseline as a line."""
+    names = list(errors)
+    fig, ax = plt.subplots(figsize=(7.4, 0.45 * len(names) + 1.3))
+    y = np.arange(len(names))[::-1]
+    bars = ax.barh(y, [errors[n] for n in names],
+                   color=[color_for(n, i) for i, n in enumerate(names)])
+    ax.bar_label(bars, fmt="%.5f", padding=3, fontsize=9)
+    ax.axvline(baseline, color="0.3", ls="--", lw=1)
+    ax.text(baseline, len(names) - 0.45, " copy last frame", fontsize=9, color="0.3")
+    ax.set_yticks(y, names)
+    ax.set(xlabel="pixel MSE of the dreamed frames (lower is better)", title=title,
+           xlim=(0, max(max(errors.values()), baseline) * 1.25))
     fig.tight_layout()
     return fig

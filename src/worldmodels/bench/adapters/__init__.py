@@ -8,6 +8,7 @@ from __future__ import annotations
 from .action_video import ActionVideo
 from .baselines import ConstantVelocity, CopyLast, Engine, RandomActions
 from .dreamer_agent import DreamerAgent
+from .four_ingredients import FourIngredientsAdapter
 from .generative_video import GenerativeVideoAdapter
 from .jepa_planner import JEPAPredictor
 from .other_worlds import DreamerPendulum, HamiltonianNet, InteractionNet
@@ -18,7 +19,8 @@ from .video_predictor import VideoPredictorAdapter
 
 ENTRANTS = (Engine, CopyLast, ConstantVelocity, RandomActions, VaeRnn, RSSM, DreamerAgent,
             DreamerPendulum, InteractionNet, HamiltonianNet, VideoPredictorAdapter,
-            GenerativeVideoAdapter, ActionVideo, RobotEnsemble, JEPAPredictor)
+            GenerativeVideoAdapter, ActionVideo, RobotEnsemble, JEPAPredictor,
+            FourIngredientsAdapter)
 
 
 def entrants() -> list:
