@@ -14,7 +14,8 @@ same model with each of them taken away.
    (an "unknown" action token), as Dreamer 4 and V-JEPA 2 learn from video they never acted
    in; the ablation skips this stage.
 3. *Action conditioning*: then the `labelled` share of clips is learned from with its
-   buttons, the rest still without. The ablation never sees a button.
+   buttons (as V-JEPA 2's second stage learns from robot data alone). The ablation never
+   sees a button.
 4. *Two levels of prediction*: from the tokens of frame t the model predicts frame t+1's
    pixels (as a change of each patch) and its *representation*: the mean of its tokens under
    a slowly moving (EMA) copy of the tokenizer, a target in the manner of JEPA, which the
@@ -227,9 +228,9 @@ def loss_of(model: FourIngredients, frames: Tensor, buttons: Tensor) -> tuple[Te
 
 
 def train(cfg: Config, progress: bool = True) -> tuple[FourIngredients, dict]:
-    """Stage 1 (if cfg.pretrain): every clip, buttons hidden. Stage 2: batches half from the
-    labelled clips with their buttons, half from the rest without (all labelled clips alone
-    when cfg.pretrain is False, as a model with no video to pretrain on would be).
+    """Stage 1 (if cfg.pretrain): every clip, buttons hidden. Stage 2: the labelled clips
+    with their buttons (hidden too if not cfg.actions), for the steps of both stages when
+    there is no stage 1, so that every model takes as many steps.
     history: the loss of each step, its stage and seconds."""
     torch.manual_seed(cfg.seed)
     data, labelled = clips(cfg)
@@ -241,7 +242,7 @@ def train(cfg: Config, progress: bool = True) -> tuple[FourIngredients, dict]:
     start = time.perf_counter()
     stages = [("video", cfg.pretrain_steps)] if cfg.pretrain else []
     stages.append(("actions", cfg.finetune_steps + (0 if cfg.pretrain else cfg.pretrain_steps)))
-    known, unknown = labelled.nonzero()[:, 0], (~labelled).nonzero()[:, 0]
+    known = labelled.nonzero()[:, 0]
     for stage, steps in stages:
         optimiser = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
         warm = max(1, steps // 10)     # a fresh optimiser's first steps are its largest
@@ -252,14 +253,8 @@ def train(cfg: Config, progress: bool = True) -> tuple[FourIngredients, dict]:
                 index = torch.randint(cfg.clips, (cfg.batch_size,), generator=generator)
                 batch_buttons = hidden[index]
             else:
-                half = cfg.batch_size // 2 if cfg.pretrain and len(unknown) else cfg.batch_size
-                index = torch.cat([known[torch.randint(len(known), (half,), generator=generator)],
-                                   unknown[torch.randint(max(1, len(unknown)),
-                                                         (cfg.batch_size - half,),
-                                                         generator=generator)]])
-                batch_buttons = torch.cat([buttons[index[:half]], hidden[index[half:]]])
-                if not cfg.actions:
-                    batch_buttons = hidden[index]
+                index = known[torch.randint(len(known), (cfg.batch_size,), generator=generator)]
+                batch_buttons = buttons[index] if cfg.actions else hidden[index]
             loss, _ = loss_of(model, frames[index], batch_buttons)
             optimiser.zero_grad()
             loss.backward()
