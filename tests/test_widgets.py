@@ -73,3 +73,17 @@ def test_explore_rejects_unknown_names():
         widgets.explore(_picture, {"a": [1]}, scrub="z")
     with pytest.raises(ValueError, match="defaults"):
         widgets.explore(_picture, {"a": [1]}, scrub="a", defaults={"z": 1})
+    with pytest.raises(ValueError, match="labels"):
+        widgets.explore(_picture, {"a": [1]}, scrub="a", labels={"z": "zed"})
+
+
+@pytest.mark.parametrize("book", ["1", ""])
+def test_sliders_say_their_labels_in_words(monkeypatch, book):
+    monkeypatch.setenv("WORLDMODELS_BOOK", book)
+    box = widgets.explore(_picture, {"a": [1, 2], "b": [5, 6]}, scrub="a",
+                          labels={"a": "push speed (m/s)"})
+    sliders = [w for w in box.children[0].children if isinstance(w, ipywidgets.SelectionSlider)] \
+        if book else list(box.children[:2])
+    assert sliders[0].description == "push speed (m/s)"
+    if not book:
+        assert sliders[1].description == "b"               # unlabelled: its name

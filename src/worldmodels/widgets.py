@@ -66,12 +66,15 @@ def scrubber(pictures: Sequence, labels: Sequence[str], description: str = "valu
 
 
 def explore(draw: Callable[..., object], controls: dict[str, Sequence],
-            scrub: str, defaults: dict | None = None) -> widgets.Widget:
+            scrub: str, defaults: dict | None = None,
+            labels: dict[str, str] | None = None) -> widgets.Widget:
     """An explorable over `draw(**values) -> picture` (a Figure, PNG bytes or an image array).
 
     controls: the values each argument may take, e.g. {"speed": [0.5, 1.0, 1.5]}.
     scrub: the control the website's scrubber moves (the others stay at their defaults).
     defaults: starting values (the first of each list when missing).
+    labels: what each slider says, in words with units, e.g. {"speed": "push speed (m/s)"}
+            (the argument's name where missing).
     """
     if scrub not in controls:
         raise ValueError(f"scrub must name one of the controls {list(controls)}, got {scrub!r}")
@@ -83,15 +86,18 @@ def explore(draw: Callable[..., object], controls: dict[str, Sequence],
     unknown = set(start) - set(controls)
     if unknown:
         raise ValueError(f"defaults names unknown controls {sorted(unknown)}")
+    labels = {name: name for name in controls} | (labels or {})
+    if set(labels) - set(controls):
+        raise ValueError(f"labels names unknown controls {sorted(set(labels) - set(controls))}")
 
     if building_book():
         values = list(controls[scrub])
         pictures = [draw(**{**start, scrub: v}) for v in values]
-        return scrubber(pictures, [_label(v) for v in values], description=scrub,
+        return scrubber(pictures, [_label(v) for v in values], description=labels[scrub],
                         start=values.index(start[scrub]))
 
     sliders = {name: widgets.SelectionSlider(
-        options=[(_label(v), v) for v in values], value=start[name], description=name,
+        options=[(_label(v), v) for v in values], value=start[name], description=labels[name],
         continuous_update=False, style={"description_width": "initial"})
         for name, values in controls.items()}
     picture = widgets.Image(format="png")
