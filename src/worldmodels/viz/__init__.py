@@ -23,7 +23,8 @@ from .style import (
 )
 from .world import animation, compare_rollouts, draw_world, roads_map, show_frames, strobe
 
-__all__ = ["ROAD_COLORS", "animation", "bench", "color_for", "compare_rollouts", "convergence", "draw_world", "dreamer",
+__all__ = ["ROAD_COLORS", "animation", "bench", "color_for", "compare_rollouts", "convergence",
+           "draw_world", "dreamer",
            "error_by_horizon", "figure_to_png", "html_table", "jepa", "learning_curves", "physics",
            "roads_map", "robot", "show_frames", "strobe", "to_numpy", "to_numpy_frames",
            "training_curves", "use_book_style", "video"]

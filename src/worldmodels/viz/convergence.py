@@ -92,9 +92,10 @@ def rollout_errors(errors: dict, baseline: float, title: str):
                    color=[color_for(n, i) for i, n in enumerate(names)])
     ax.bar_label(bars, fmt="%.5f", padding=3, fontsize=9)
     ax.axvline(baseline, color="0.3", ls="--", lw=1)
-    ax.text(baseline, len(names) - 0.45, " copy last frame", fontsize=9, color="0.3")
+    ax.text(baseline, -0.6, " copy last frame", fontsize=9, color="0.3", va="bottom")
     ax.set_yticks(y, names)
     ax.set(xlabel="pixel MSE of the dreamed frames (lower is better)", title=title,
-           xlim=(0, max(max(errors.values()), baseline) * 1.25))
+           xlim=(0, max(max(errors.values()), baseline) * 1.35), ylim=(-0.7, len(names) - 0.4))
+    ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
     fig.tight_layout()
     return fig
