@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from .style import color_for
 
@@ -30,6 +31,11 @@ def watching_and_intervening(curves: dict, reached: float, title: str):
                 xytext=(6, 8), textcoords="offset points", fontsize=9, color="0.25")
     ax.set(xscale="log", yscale="log", xlabel="interactions (pushes of 0.04 s, all tables)",
            ylabel="held-out error (1 = 'nothing moves')", title=title)
+    for axis in (ax.xaxis, ax.yaxis):                  # plain numbers, no crowded minor labels
+        axis.set_major_formatter(ScalarFormatter())
+        axis.set_minor_formatter(NullFormatter())
+    ax.set_xticks([250, 500, 1000, 2000, 4000, 8000])
+    ax.set_yticks([0.2, 0.3, 0.5, 1.0])
     ax.legend(loc="lower left")
     fig.tight_layout()
     return fig
