@@ -22,6 +22,7 @@ measured, as the old world's test error after the stream over its error before t
 """
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import asdict, dataclass
 
@@ -142,8 +143,7 @@ def stream(model: CupModel, memory: Transitions, change: str, rule: str,
         raise ValueError(f"change must be one of {sorted(CHANGES)}, got {change!r}")
     if rule not in RULES:
         raise ValueError(f"rule must be one of {RULES}, got {rule!r}")
-    learner = CupModel(model.members, model.layers[0].weight.shape[-1], len(model.layers) - 1)
-    learner.load_state_dict(model.state_dict())
+    learner = copy.deepcopy(model)
     optimiser = torch.optim.Adam(learner.parameters(), lr=cfg.lr)
     old_test, new_test = test_world(OLD_WORLD), test_world({**OLD_WORLD, **CHANGES[change]})
     cups = Cups(cfg.tables, seed=10_000 + cfg.seed, **OLD_WORLD)

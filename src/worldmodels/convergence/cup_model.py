@@ -115,8 +115,7 @@ def fit(model: CupModel, optimiser: torch.optim.Optimizer, data: Transitions, st
 def error(model: CupModel, data: Transitions, context: Tensor | None = None) -> float:
     """Mean squared error of the members' mean prediction, as a share of the error of
     predicting that nothing changes (0: perfect; 1: no better than "the cup stays put")."""
-    y = targets(data)
-    return float((model.predict(data, context) - y).pow(2).mean() / y.pow(2).mean())
+    return surprise(model, data, context) / float(targets(data).pow(2).mean())
 
 
 @torch.no_grad()
