@@ -1,4 +1,5 @@
-"""Part 4 exercises: the arm's Jacobian, and one update of the cross-entropy method."""
+"""Part 4 exercises: the arm's Jacobian, one update of the cross-entropy method, and the Euler
+sampler of a flow-matching action head."""
 from __future__ import annotations
 
 from typing import Callable
@@ -61,3 +62,43 @@ def check_cem_update(user_fn: Callable) -> bool:
         return np.stack([to_numpy(mean), to_numpy(std)])
     both.__name__ = getattr(user_fn, "__name__", "cem_update")
     return check_function(both, _reference_cem_update, sample, rtol=1e-6, atol=1e-9)
+
+
+def _reference_euler(velocity, noise, steps):
+    import torch
+
+    from ..robot.vla import euler_sample
+
+    def field(context, x, tau):
+        return torch.as_tensor(velocity(x.numpy(), float(tau[0])))
+    return euler_sample(field, None, torch.as_tensor(noise), steps).numpy()
+
+
+class _LinearField:
+    """v(x, tau) = x M^T + tau b: a velocity field whose flow the Euler steps can follow."""
+
+    def __init__(self, matrix: np.ndarray, drift: np.ndarray):
+        self.matrix, self.drift = matrix, drift
+
+    def __call__(self, x: np.ndarray, tau: float) -> np.ndarray:
+        return x @ self.matrix.T + tau * self.drift
+
+    def __repr__(self) -> str:
+        return f"v(x, tau) = x M^T + tau b, M {self.matrix.shape}"
+
+
+def check_euler_sampler(user_fn: Callable) -> bool:
+    """Exercise 'the Euler sampler': user_fn(velocity, noise, steps) -> actions.
+
+    velocity(x, tau) -> dx/dtau takes x (B, D) and a float tau in [0, 1); noise is x at
+    tau = 0, (B, D); `steps` equal steps carry x to tau = 1, each x <- x + (1 / steps) v(x, tau)
+    at the step's starting tau. Checked on random linear velocity fields against the policy's
+    own sampler, `robot.vla.euler_sample`.
+    """
+    def sample(rng):
+        D = int(rng.integers(1, 6))
+        field = _LinearField(rng.normal(size=(D, D)) * 0.5, rng.normal(size=D))
+        return {"velocity": field, "noise": rng.normal(size=(int(rng.integers(1, 5)), D)),
+                "steps": int(rng.integers(1, 12))}
+    return check_function(user_fn, _reference_euler, sample, rtol=1e-6, atol=1e-9,
+                          name=getattr(user_fn, "__name__", "euler_sampler"))

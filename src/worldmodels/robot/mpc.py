@@ -39,6 +39,7 @@ class Rollout:
     cup_vel: Tensor     # (K, H + 1, 2) m/s
     target_x: float     # m
     members: int = 1    # futures per candidate, member-major: rows are (members * K)
+    cup_radius: float = CUP_RADIUS   # m, for the point behind the cup
 
 
 def push_cost(rollout: Rollout, actions: Tensor) -> Tensor:
@@ -52,7 +53,7 @@ def push_cost(rollout: Rollout, actions: Tensor) -> Tensor:
     gap = (cup_x - rollout.target_x).abs()
     side = torch.sign(rollout.target_x - rollout.cup[:, :1, 0])            # (K, 1)
     behind = rollout.cup.clone()
-    behind[..., 0] -= side * (CUP_RADIUS + HAND_RADIUS)
+    behind[..., 0] -= side * (rollout.cup_radius + HAND_RADIUS)
     reach = (rollout.hand - behind).norm(dim=-1)
     speed = rollout.cup_vel.norm(dim=-1)
     running = (gap + REACH_WEIGHT * reach + GENTLE_WEIGHT * speed)[:, 1:].mean(-1)
@@ -87,18 +88,19 @@ class EngineModel:
                 cups.append(state.pos[:, 0])
                 vels.append(state.vel[:, 0])
         return Rollout(torch.stack(hands, 1), torch.stack(cups, 1), torch.stack(vels, 1),
-                       target_x)
+                       target_x, cup_radius=float(params.radius[0, 0]))
 
 
 class OracleMPC:
-    """Receding-horizon CEM through the true engine: plan `horizon` env steps, act one."""
+    """Receding-horizon CEM through the true engine: plan `horizon` env steps, act one.
+    `cost(rollout, actions) -> (K,)` is the task's (push_cost unless told)."""
 
     def __init__(self, *, horizon: int = 15, samples: int = 64, elites: int = 8,
                  iterations: int = 2, first_iterations: int = 6, seed: int = 0,
-                 arm: Arm = Arm()):
+                 arm: Arm = Arm(), cost=push_cost):
         self.model = EngineModel(arm)
         self.controller = planning.RecedingHorizon(
-            "cem", self.model, push_cost, horizon, 2, seed=seed, samples=samples,
+            "cem", self.model, cost, horizon, 2, seed=seed, samples=samples,
             elites=elites, iterations=iterations, first_iterations=first_iterations)
 
     def reset(self) -> None:
