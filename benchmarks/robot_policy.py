@@ -26,7 +26,6 @@ import torch
 
 from worldmodels.measure.report import Report
 from worldmodels.robot import demonstrations, vla
-from worldmodels.robot.mpc import OracleMPC
 
 EPISODES = 50
 SEEN, UNSEEN = 10_000, 20_000         # evaluation seeds, apart from the demonstrations'
@@ -36,7 +35,7 @@ def interleaved_speed(policy: vla.Policy, episodes: int) -> tuple[float, float]:
     """ms per action of the planner and of the policy, scene by scene in turn."""
     planner_ms, policy_ms = [], []
     for e in range(episodes):
-        planner = demonstrations.evaluate(OracleMPC(seed=e), 1, seed=SEEN + 7 + e)
+        planner = demonstrations.evaluate(demonstrations.task_planner(e), 1, seed=SEEN + 7 + e)
         policy_run = demonstrations.evaluate(vla.Controller(policy, seed=e), 1,
                                              seed=SEEN + 7 + e)
         planner_ms.append(planner["ms_per_action"])
@@ -55,7 +54,7 @@ def main() -> None:
 
     shares, speedups, unseen_shares = [], [], []
     for seed in args.seeds:
-        planner = {split: demonstrations.evaluate(OracleMPC(seed=seed), EPISODES, seed=s,
+        planner = {split: demonstrations.evaluate(demonstrations.task_planner(seed), EPISODES, seed=s,
                                                   split=split)["success_rate"]
                    for split, s in (("train", SEEN), ("held_out", UNSEEN))}
         report.figure(f"seed {seed}: planner's held-out success", planner["train"])

@@ -42,7 +42,7 @@ def test_the_mark_lies_between_the_cups_where_either_could_reach_it_untouched():
         left, right = sorted(env.unwrapped._state.pos[0, :, 0].tolist())
         assert left + instructed.CLEARANCE <= info["target_x"] <= right - instructed.CLEARANCE
         # A cup arriving at the mark stays clear of the other one (two radii apart).
-        assert min(info["target_x"] - left, right - info["target_x"]) > 0.24
+        assert min(info["target_x"] - left, right - info["target_x"]) > 2 * instructed.RADIUS
 
 
 def test_the_splits_keep_the_held_out_combinations_apart():
@@ -118,7 +118,7 @@ def test_demonstration_chunks_are_the_planners_next_actions(two_episodes):
     assert demos.episodes == 2 and demos.frames.shape[1:] == (6, 40, 40)
     first = demos.first(1)
     n = len(first)
-    # Step t's chunk is the actions of steps t .. t + CHUNK - 1, then zeros past the end.
+    # Step t's chunk is the (smoothed) actions of steps t .. t + CHUNK - 1, then zeros.
     torch.testing.assert_close(first.chunks[1:, 0], first.chunks[:-1, 1])
     assert torch.all(first.chunks[-1, 1:] == 0)
     assert torch.equal(demos.chunks[:n], first.chunks)
@@ -146,5 +146,13 @@ def test_a_still_arm_never_succeeds_and_the_oracle_does():
         def act(self, env):
             return np.zeros(2, np.float32)
     assert demonstrations.evaluate(Still(), 3)["success_rate"] == 0.0
-    from worldmodels.robot.mpc import OracleMPC
-    assert demonstrations.evaluate(OracleMPC(seed=0), 2)["success_rate"] == 1.0
+    assert demonstrations.evaluate(demonstrations.task_planner(0), 2)["success_rate"] == 1.0
+
+
+def test_smoothing_keeps_a_constant_and_averages_a_dither_away():
+    steady = np.full((20, 2), 0.4, np.float32)
+    np.testing.assert_allclose(demonstrations.smoothed(steady), steady, rtol=1e-6)
+    dither = np.tile([[1.0, -1.0], [-1.0, 1.0]], (10, 1)).astype(np.float32)
+    assert np.abs(demonstrations.smoothed(dither)[2:-2]).max() <= 0.2 + 1e-6
+    with pytest.raises(ValueError, match="window"):
+        demonstrations.smoothed(steady, 4)

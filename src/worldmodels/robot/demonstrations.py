@@ -7,9 +7,12 @@
     score["success_rate"], score["ms_per_action"]
 
 A demonstration step is what a policy sees (the camera's view of this frame and the last, the
-joint angles, the instruction) and the CHUNK actions the planner took from there: the next
-chunk of the plan, which is what an action-chunking policy learns to give. Past the episode's
-end the chunk is padded with zeros, the arm held still.
+joint angles, the instruction) and the CHUNK actions the planner took from there, which is
+what an action-chunking policy learns to give. Past the episode's end the chunk is padded with
+zeros, the arm held still. A sampling planner's actions carry the noise of its samples (one
+step's action barely changes a plan's cost, so it is barely chosen): the chunks hold a
+SMOOTH-step moving average of them, the planner's intent without its dither. The arm moves
+almost as far, since its hand goes where the sum of the actions takes it.
 
 A controller is anything with reset() and act(env) -> action (2,), reading what it needs from
 the env: its last observation (`env.last_obs`) for a policy, `env.world()` for the planner.
@@ -24,10 +27,11 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .instructed import ENV_ID, SPLITS
+from .instructed import ENV_ID, SPLITS, side_push_cost
 from .mpc import OracleMPC
 
 CHUNK = 8                        # actions a demonstration step holds: the plan's next 8 steps
+SMOOTH = 5                       # steps of the moving average a demonstration's actions get
 VIEW = (slice(8, 48), slice(0, 40))   # rows, cols of a 64-px frame the camera looks at
 EPISODE_STEPS = 100              # ArmInstruct-v0's time limit
 
@@ -73,6 +77,23 @@ def stacked(frame: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
     return np.concatenate([now, now if previous is None else view(previous)])
 
 
+def task_planner(seed: int = 0) -> OracleMPC:
+    """The task's planner: CEM through the true engine, with the cost that pushes cups from
+    the side (`instructed.side_push_cost`)."""
+    return OracleMPC(seed=seed, cost=side_push_cost)
+
+
+def smoothed(actions: np.ndarray, window: int = SMOOTH) -> np.ndarray:
+    """A centred moving average (T, A) -> (T, A) over `window` steps, the ends repeated."""
+    if not (isinstance(window, int) and window >= 1 and window % 2 == 1):
+        raise ValueError(f"window must be an odd int >= 1, got {window!r}")
+    half = window // 2
+    padded = np.concatenate([actions[:1].repeat(half, 0), actions, actions[-1:].repeat(half, 0)])
+    kernel = np.ones(window) / window
+    return np.stack([np.convolve(padded[:, j], kernel, mode="valid")
+                     for j in range(actions.shape[1])], axis=1).astype(np.float32)
+
+
 def demonstrate(episodes: int, seed: int = 0, split: str = "train", *,
                 planner: OracleMPC | None = None, progress: bool = True) -> Demonstrations:
     """The oracle planner's episodes on `episodes` scenes of `split`, seeded from `seed`.
@@ -83,7 +104,7 @@ def demonstrate(episodes: int, seed: int = 0, split: str = "train", *,
         raise ValueError(f"episodes must be an int >= 1, got {episodes!r}")
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
-    planner = planner or OracleMPC(seed=seed)
+    planner = planner or task_planner(seed)
     env = gymnasium.make(ENV_ID)
     frames, qs, words, chunks, index = [], [], [], [], []
     for e in tqdm(range(episodes), desc="planner demonstrations", disable=not progress):
@@ -100,7 +121,8 @@ def demonstrate(episodes: int, seed: int = 0, split: str = "train", *,
             obs, _, terminated, truncated, _ = env.step(action)
             if terminated or truncated:
                 break
-        padded = np.concatenate([np.asarray(actions, np.float32), np.zeros((CHUNK, 2), np.float32)])
+        padded = np.concatenate([smoothed(np.asarray(actions, np.float32)),
+                                 np.zeros((CHUNK, 2), np.float32)])
         chunks += [padded[t:t + CHUNK] for t in range(len(actions))]
         index += [e] * len(actions)
     return Demonstrations(torch.as_tensor(np.stack(frames)), torch.as_tensor(np.stack(qs)),

@@ -29,15 +29,12 @@ The controller carries out the first `execute` actions of each chunk before it l
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
-from .. import checkpoints
-from ..setup import seed_everything
-from . import demonstrations as demos_module
 from .arm import Arm, forward
 from .demonstrations import CHUNK, Demonstrations, stacked
 from .instructed import VOCABULARY, WORDS
@@ -175,7 +172,7 @@ def fit(demos: Demonstrations, cfg: Config = Config(), progress: bool = True
     """Behaviour cloning by flow matching on the planner's chunks: (policy, {"loss": [...]})."""
     if not isinstance(demos, Demonstrations) or len(demos) == 0:
         raise ValueError("demos must be a non-empty Demonstrations")
-    seed_everything(cfg.seed)
+    torch.manual_seed(cfg.seed)
     generator = torch.Generator().manual_seed(cfg.seed)
     policy = Policy(cfg)
     optimiser = torch.optim.AdamW(policy.parameters(), lr=cfg.lr, weight_decay=1e-4)
@@ -216,37 +213,3 @@ class Controller:
                                        self.generator)[0]
             self.queue = list(chunk[:self.policy.cfg.execute].numpy())
         return self.queue.pop(0)
-
-
-CHECKPOINTS = ("vla_policy",)
-DEMONSTRATIONS = 400       # planner episodes the shipped policy learns from
-HELD_OUT_EPISODES = 50
-
-
-def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
-    """The shipped policy: Config(), cloned from DEMONSTRATIONS planner episodes on the train
-    split, scored on held-out scenes of both splits."""
-    checkpoints.check_name(name, CHECKPOINTS)
-    cfg = Config()
-    demos = demos_module.demonstrate(DEMONSTRATIONS, seed=cfg.seed, split="train")
-    policy, history = fit(demos, cfg)
-    seen = demos_module.evaluate(Controller(policy), HELD_OUT_EPISODES, split="train")
-    unseen = demos_module.evaluate(Controller(policy), HELD_OUT_EPISODES, split="held_out")
-    payload = {"config": asdict(cfg), "state_dict": policy.state_dict(),
-               "loss": history["loss"][::10]}
-    metrics = {"demonstrations": DEMONSTRATIONS, "demonstration_steps": len(demos),
-               "held_out_success_rate": seen["success_rate"],
-               "unseen_combination_success_rate": unseen["success_rate"],
-               "ms_per_action": round(seen["ms_per_action"], 3),
-               "held_out_episodes": HELD_OUT_EPISODES}
-    return payload, metrics
-
-
-def load_pretrained(device: str | torch.device = "cpu") -> tuple[Policy, dict]:
-    """The shipped policy and its record: (policy, {"loss": every tenth step's loss,
-    "metrics": the checkpoint's record})."""
-    payload = checkpoints.load(CHECKPOINTS[0], device=device)
-    policy = Policy(Config(**payload["config"]))
-    policy.load_state_dict(payload["state_dict"])
-    return policy.eval(), {"loss": payload["loss"],
-                           "metrics": checkpoints.info(CHECKPOINTS[0])["metrics"]}

@@ -155,3 +155,29 @@ def promised_against_real(trials: dict, title: str) -> plt.Figure:
     ax.legend(loc="upper left")
     fig.tight_layout()
     return fig
+
+
+def demonstration_curve(counts, curves: dict, planner: float, title: str) -> plt.Figure:
+    """Success against the number of demonstrations a policy was cloned from.
+
+    counts: (N,) demonstrations; curves: {"held-out scenes": (S, N) success per seed, ...}
+    drawn as the mean over seeds with each seed's points; planner: its success, a line."""
+    counts = to_numpy(counts)
+    fig, ax = plt.subplots(figsize=(7.0, 3.8))
+    for i, (name, rates) in enumerate(curves.items()):
+        rates = 100 * np.atleast_2d(to_numpy(rates))
+        color = color_for(name, i)
+        for seed_rates in rates:
+            ax.plot(counts, seed_rates, "o", ms=4, alpha=0.35, color=color)
+        ax.plot(counts, rates.mean(0), lw=2.5, marker="o", color=color,
+                label=f"{name} (mean of {len(rates)} seeds)")
+    ax.axhline(100 * planner, color="0.3", ls="--", lw=1, label="the planner it learned from")
+    ax.axhline(80 * planner, color="0.6", ls=":", lw=1, label="80% of the planner")
+    ax.set_xscale("log")
+    ax.set_xticks(counts, [f"{int(c)}" for c in counts])
+    ax.minorticks_off()
+    ax.set(xlabel="planner demonstrations (episodes)", ylabel="success (%)", ylim=(-3, 103),
+           title=title)
+    ax.legend(loc="upper left", fontsize=9)
+    fig.tight_layout()
+    return fig
