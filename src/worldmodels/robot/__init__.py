@@ -8,6 +8,9 @@ that choose them.
     scripted.py  a pusher written by hand, the task's reference controller
     mpc.py       the task's cost, the true engine as a planner's model, oracle MPC
     ensemble.py  a learned model as PETS builds one: an ensemble of probabilistic networks
+    instructed.py     worldmodels/ArmInstruct-v0: two cups, one mark, an instruction
+    demonstrations.py the task's planner, its demonstrations, and how a controller is scored
+    vla.py       a vision-language-action policy cloned from the planner, by flow matching
 
 Submodules are imported by name: `from worldmodels.robot import arm`.
 """

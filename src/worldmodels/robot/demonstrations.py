@@ -36,6 +36,13 @@ VIEW = (slice(8, 48), slice(0, 40))   # rows, cols of a 64-px frame the camera l
 EPISODE_STEPS = 100              # ArmInstruct-v0's time limit
 
 
+def _check(episodes: int, split: str) -> None:
+    if not (isinstance(episodes, int) and episodes >= 1):
+        raise ValueError(f"episodes must be an int >= 1, got {episodes!r}")
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+
+
 def view(frame: np.ndarray) -> np.ndarray:
     """The camera's view of a (64, 64, 3) frame: the arm, the table and the cups,
     (3, 40, 40) uint8."""
@@ -100,10 +107,7 @@ def demonstrate(episodes: int, seed: int = 0, split: str = "train", *,
 
     Every episode is kept, solved or not (the planner solves nearly all); a policy cloned
     from them learns what the planner does, not only what worked."""
-    if not (isinstance(episodes, int) and episodes >= 1):
-        raise ValueError(f"episodes must be an int >= 1, got {episodes!r}")
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    _check(episodes, split)
     planner = planner or task_planner(seed)
     env = gymnasium.make(ENV_ID)
     frames, qs, words, chunks, index = [], [], [], [], []
@@ -135,10 +139,7 @@ def evaluate(controller, episodes: int = 50, seed: int = 10_000, split: str = "t
     """Run `controller` on `episodes` scenes of `split` (seeds from `seed`, apart from those
     `demonstrate` draws for seeds < 100): success rate, steps, and milliseconds of the
     controller's own time per action (the world's stepping and drawing not counted)."""
-    if not (isinstance(episodes, int) and episodes >= 1):
-        raise ValueError(f"episodes must be an int >= 1, got {episodes!r}")
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    _check(episodes, split)
     env = gymnasium.make(ENV_ID)
     successes, steps, thinking, actions = [], [], 0.0, 0
     for e in tqdm(range(episodes), desc=f"scoring on {split}", disable=not progress):

@@ -7,10 +7,11 @@ that says which cup to push to it.
     info["instruction"]      # 'push the red cup to the mark'
     obs["frame"], obs["q"], obs["instruction"]   # what a policy sees: pixels, joints, words
 
-The world is seen from the side, so cups cannot pass each other. One cup stands at the
-table's left end and one near its right end; the mark lies between them, where either could be
-pushed without touching the other. The mark's place therefore does not say which cup is meant:
-only the instruction does, and the policy must find that colour in the frame. The named cup
+The world is seen from the side, so cups cannot pass each other. One cup stands left of the
+table's middle and one near its right edge, with room beside each for the hand to come down;
+the mark lies between them, where either could be pushed without touching the other. The
+mark's place therefore does not say which cup is meant: only the instruction does, and the
+policy must find that colour in the frame. The named cup
 is disk 0 of the world, so the task's success, its cost and the oracle planner (`mpc`) are
 those of ArmPush-v0; the other cup is disk 1, simulated like the first.
 
@@ -120,6 +121,7 @@ class InstructedPushEnv(ArmPushEnv):
             "q": spaces.Box(-JOINT_LIMIT, JOINT_LIMIT, shape=(2,), dtype=np.float32),
             "instruction": spaces.MultiDiscrete([len(VOCABULARY)] * WORDS)})
         self._split, self._colour, self._side = "all", "red", "left"
+        self._words = tokens(instruction(self._colour))
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         split = (options or {}).get("split", "all")
@@ -130,6 +132,7 @@ class InstructedPushEnv(ArmPushEnv):
 
     def _new_scene(self, seed: int):
         state, params, self._colour, self._side = two_cups(seed, self._split)
+        self._words = tokens(instruction(self._colour))
         self._q = inverse(self.arm, state.hand[0].double(), "up")
         return state, params
 
@@ -140,7 +143,7 @@ class InstructedPushEnv(ArmPushEnv):
     def _obs(self) -> dict:
         # Kept, so that a controller handed the env reads what a policy would be shown.
         self.last_obs = {"frame": self._frame(self.size), "q": self._q.numpy().astype(np.float32),
-                         "instruction": tokens(instruction(self._colour))}
+                         "instruction": self._words.copy()}
         return self.last_obs
 
     def _info(self, success: bool) -> dict:

@@ -205,11 +205,11 @@ class Controller:
 
     def act(self, env):
         obs = env.last_obs
-        frames = torch.as_tensor(stacked(obs["frame"], self.previous))[None]
-        self.previous = obs["frame"]
         if not self.queue:
+            frames = torch.as_tensor(stacked(obs["frame"], self.previous))[None]
             chunk = self.policy.sample(frames, torch.as_tensor(obs["q"])[None],
                                        torch.as_tensor(obs["instruction"])[None],
                                        self.generator)[0]
             self.queue = list(chunk[:self.policy.cfg.execute].numpy())
+        self.previous = obs["frame"]
         return self.queue.pop(0)
