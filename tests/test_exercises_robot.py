@@ -1,4 +1,4 @@
-"""Part 4's exercise check: the library's Jacobian passes, a transposed one fails."""
+"""Part 4's exercise checks: the library's answers pass, near misses fail."""
 import numpy as np
 import torch
 
@@ -36,3 +36,23 @@ def test_a_numpy_cem_update_passes_and_one_with_the_wrong_elites_fails(capsys):
     sample_std = lambda c, k, e: (numpy_cem_update(c, k, e)[0],   # noqa: E731
                                   c[np.argsort(k)[:e]].std(0, ddof=1))
     assert not exercises.robot.check_cem_update(sample_std)
+
+
+def euler(velocity, noise, steps):
+    x, dt = noise, 1.0 / steps
+    for k in range(steps):
+        x = x + dt * velocity(x, k * dt)
+    return x
+
+
+def test_an_euler_sampler_passes_and_one_that_reads_the_field_at_the_steps_end_fails(capsys):
+    assert exercises.robot.check_euler_sampler(euler)
+
+    def late(velocity, noise, steps):       # tau of the step's end: another integrator
+        x, dt = noise, 1.0 / steps
+        for k in range(steps):
+            x = x + dt * velocity(x, (k + 1) * dt)
+        return x
+
+    assert not exercises.robot.check_euler_sampler(late)
+    assert "v(x, tau)" in capsys.readouterr().out     # the failing input is described

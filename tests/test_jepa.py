@@ -9,8 +9,8 @@ import torch
 
 from worldmodels.jepa import autoencoder, jepa
 from worldmodels.jepa.play import BUTTONS, add_distractors, play
-from worldmodels.jepa.probe import fit_probe, r2
 from worldmodels.jepa.regularisers import effective_rank, sigreg, vicreg_covariance, vicreg_variance
+from worldmodels.measure.probe import fit_probe, r2
 
 # ------------------------------------------------------------------------------ clips and noise
 

@@ -156,3 +156,12 @@ def test_smoothing_keeps_a_constant_and_averages_a_dither_away():
     assert np.abs(demonstrations.smoothed(dither)[2:-2]).max() <= 0.2 + 1e-6
     with pytest.raises(ValueError, match="window"):
         demonstrations.smoothed(steady, 4)
+
+
+def test_the_shipped_policy_loads_and_solves_scenes_a_still_arm_never_does():
+    policy, shipped = vla.load_pretrained()
+    record = shipped["metrics"]
+    assert record["planner_train_success_rate"] > record["policy_train_success_rate"] > 0
+    assert len(shipped["loss"]) == policy.cfg.steps
+    score = demonstrations.evaluate(vla.Controller(policy), 6, seed=vla.SEEN)
+    assert score["success_rate"] > 0

@@ -56,6 +56,8 @@ def to_numpy(value) -> np.ndarray:
 def _fmt(value) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}={_fmt(v)}" for k, v in value.items())
+    if callable(value):            # an input such as a velocity field: its own description
+        return repr(value)
     array = np.asarray(value, dtype=float)
     return np.array2string(array, precision=4) if array.ndim else f"{float(array):.4g}"
 

@@ -7,7 +7,7 @@
     jepa.py          a joint-embedding predictive architecture: encoder, action-conditioned
                      predictor in representation space, target encoder
     autoencoder.py   the pixel model it is compared with, the same encoder with a decoder
-    probe.py         a closed-form linear probe: what a frozen representation keeps
+    probe.py         the cup read out of frozen embeddings, by the shared linear probe
     latent_dynamics.py  an action-conditioned predictor trained on a frozen encoder, to roll
                      out for planning; and the surprise of a clip in embedding space
     goals.py         planning to a goal image in embedding space, carried out in the engine

@@ -30,9 +30,10 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 
 from .. import checkpoints
+from ..measure.probe import fit_probe, r2
 from ..nn import ConvEncoder, mlp
 from .play import DISTRACTORS, HAND_SPEED, add_distractors, play
-from .probe import fit_probe, r2, read_out
+from .probe import read_out
 from .regularisers import effective_rank, sigreg, vicreg_covariance, vicreg_variance
 
 CURES = ("none", "ema", "vicreg", "sigreg")

@@ -12,6 +12,7 @@
     plausibility.py  does a clip behave like the world? permanence, continuity, gravity, solidity
     violations.py    impossible events injected into true trajectories, for the checks' tests
     model_free.py    SAC, the model-free learner every model-based agent is compared with
+    probe.py         a linear probe (closed-form ridge) and R²: what a representation holds
     report.py        a benchmark's targets judged PASS or MISS, and a JSON record of its figures
 
 Nothing here belongs to one road: it imports only the world and the shared building blocks,

@@ -29,12 +29,14 @@ The controller carries out the first `execute` actions of each chunk before it l
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
+from .. import checkpoints
+from . import demonstrations
 from .arm import Arm, forward
 from .demonstrations import CHUNK, Demonstrations, stacked
 from .instructed import VOCABULARY, WORDS
@@ -162,7 +164,7 @@ def euler_sample(velocity, context: Tensor, noise: Tensor, steps: int) -> Tensor
         raise ValueError(f"steps must be an int >= 1, got {steps!r}")
     x, dt = noise, 1.0 / steps
     for k in range(steps):
-        tau = torch.full((x.shape[0],), k * dt)
+        tau = torch.full((x.shape[0],), k * dt, dtype=x.dtype)
         x = x + dt * velocity(context, x, tau)
     return x
 
@@ -213,3 +215,40 @@ class Controller:
             self.queue = list(chunk[:self.policy.cfg.execute].numpy())
         self.previous = obs["frame"]
         return self.queue.pop(0)
+
+
+CHECKPOINTS = ("vla_policy",)
+DEMONSTRATIONS = 400         # planner episodes the shipped policy is cloned from
+SCORED = 50                  # scenes of each split the recipe scores it on
+SEEN, UNSEEN = 10_000, 20_000     # the scenes' seeds (benchmarks/robot_policy.py uses the same)
+
+
+def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
+    """The shipped policy: Config(), cloned from DEMONSTRATIONS planner episodes of the train
+    split, and it and the planner scored on the same SCORED scenes of the train split (kinds
+    of scene it saw) and of the held-out split (a colour named where it never was)."""
+    checkpoints.check_name(name, CHECKPOINTS)
+    cfg = Config()
+    demos = demonstrations.demonstrate(DEMONSTRATIONS, seed=cfg.seed)
+    policy, history = fit(demos, cfg)
+    metrics = {"demonstrations": DEMONSTRATIONS, "demonstration_steps": len(demos),
+               "scored_scenes": SCORED}
+    for split, seed in (("train", SEEN), ("held_out", UNSEEN)):
+        for who, controller in (("policy", Controller(policy)),
+                                ("planner", demonstrations.task_planner(cfg.seed))):
+            score = demonstrations.evaluate(controller, SCORED, seed=seed, split=split)
+            metrics[f"{who}_{split}_success_rate"] = score["success_rate"]
+            metrics[f"{who}_{split}_ms_per_action"] = round(score["ms_per_action"], 3)
+    payload = {"config": asdict(cfg), "state_dict": policy.state_dict(),
+               "loss": history["loss"]}
+    return payload, metrics
+
+
+def load_pretrained(device: str | torch.device = "cpu") -> tuple[Policy, dict]:
+    """The shipped policy and what its recipe recorded: (policy, {"loss": its training
+    loss per step, "metrics": the checkpoint's record})."""
+    payload = checkpoints.load(CHECKPOINTS[0], device=device)
+    policy = Policy(Config(**payload["config"]))
+    policy.load_state_dict(payload["state_dict"])
+    return policy.eval(), {"loss": payload["loss"],
+                           "metrics": checkpoints.info(CHECKPOINTS[0])["metrics"]}

@@ -181,3 +181,37 @@ def demonstration_curve(counts, curves: dict, planner: float, title: str) -> plt
     ax.legend(loc="upper left", fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def smoothed_actions(raw, smooth, title: str, dt: float = 0.02) -> plt.Figure:
+    """A planner's executed actions (T, 2) and their moving average, one panel per joint."""
+    raw, smooth = to_numpy(raw), to_numpy(smooth)
+    t = dt * np.arange(len(raw))
+    fig, axes = plt.subplots(1, 2, figsize=(7.0, 2.9), sharey=True)
+    for j, ax in enumerate(axes):
+        ax.plot(t, raw[:, j], color="0.6", lw=1, label="what the planner did")
+        ax.plot(t, smooth[:, j], color=ARM_COLOR, lw=2.2, label="its moving average")
+        ax.set(xlabel="time (s)", title=("shoulder", "elbow")[j])
+    axes[0].set_ylabel("joint velocity (action)")
+    axes[0].legend(loc="lower left", fontsize=9)
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def outcomes(truth, predictions: dict, title: str) -> plt.Figure:
+    """Where each push left the cup (N,) in m against where each probe put it: one panel per
+    {name: (N,) predictions}, the diagonal a perfect prediction."""
+    truth = to_numpy(truth)
+    fig, axes = plt.subplots(1, len(predictions), figsize=(3.6 * len(predictions), 3.7),
+                             sharex=True, sharey=True, squeeze=False)
+    low, high = float(truth.min()) - 0.05, float(truth.max()) + 0.05
+    for i, (ax, (name, guess)) in enumerate(zip(axes[0], predictions.items())):
+        ax.plot([low, high], [low, high], color="0.4", ls="--", lw=1)
+        ax.plot(truth, to_numpy(guess), "o", ms=3, alpha=0.5, color=color_for(name, i))
+        ax.set(xlabel="where the cup ended (m)", title=name, xlim=(low, high),
+               ylim=(low, high), aspect="equal")
+    axes[0, 0].set_ylabel("where the probe said (m)")
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return fig
