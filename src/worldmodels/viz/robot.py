@@ -170,7 +170,8 @@ def demonstration_curve(counts, curves: dict, planner: float, title: str) -> plt
         for seed_rates in rates:
             ax.plot(counts, seed_rates, "o", ms=4, alpha=0.35, color=color)
         ax.plot(counts, rates.mean(0), lw=2.5, marker="o", color=color,
-                label=f"{name} (mean of {len(rates)} seeds)")
+                label=f"{name} (mean of {len(rates)} seeds)" if len(rates) > 1
+                else f"{name} (1 seed)")
     ax.axhline(100 * planner, color="0.3", ls="--", lw=1, label="the planner it learned from")
     ax.axhline(80 * planner, color="0.6", ls=":", lw=1, label="80% of the planner")
     ax.set_xscale("log")
