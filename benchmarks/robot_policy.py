@@ -3,6 +3,7 @@ combinations it was never shown, and how fast it acts against the planner it lea
 
     python benchmarks/robot_policy.py                 # 3 seeds, 5 sizes of demonstration set
     python benchmarks/robot_policy.py --seeds 0 --demonstrations 100 400   # 18 min here
+    python benchmarks/robot_policy.py --workers 2     # the seeds two at a time, one per core
 
 For each seed: the oracle planner (`mpc.OracleMPC`) solves `max(--demonstrations)` scenes of
 ArmInstruct-v0's train split; a policy (`vla.Config(seed=seed)`) is cloned from the first N of
@@ -19,7 +20,9 @@ planner's success on held-out scenes, and acts >= 100x faster per action.
 from __future__ import annotations
 
 import argparse
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from multiprocessing import get_context
 
 import numpy as np
 import torch
@@ -43,40 +46,58 @@ def interleaved_speed(policy: vla.Policy, episodes: int) -> tuple[float, float]:
     return float(np.mean(planner_ms)), float(np.mean(policy_ms))
 
 
+def one_seed(seed: int, counts: list[int]) -> dict:
+    """A seed's successes: the planner's, and the policy's from each number of
+    demonstrations; and the state of the policy from the most."""
+    torch.set_num_threads(1)
+    planner = {split: demonstrations.evaluate(demonstrations.task_planner(seed), EPISODES,
+                                              seed=s, split=split)["success_rate"]
+               for split, s in (("train", SEEN), ("held_out", UNSEEN))}
+    demos = demonstrations.demonstrate(counts[-1], seed=seed, progress=False)
+    policies = {}
+    for n in counts:
+        policy, _ = vla.fit(demos.first(n), replace(vla.Config(), seed=seed), progress=False)
+        seen = demonstrations.evaluate(vla.Controller(policy), EPISODES, seed=SEEN)
+        unseen = demonstrations.evaluate(vla.Controller(policy), EPISODES, seed=UNSEEN,
+                                         split="held_out")
+        policies[n] = (seen["success_rate"], unseen["success_rate"])
+        print(f"  seed {seed}, {n} demonstrations: success {seen['success_rate']:.0%} "
+              f"(planner {planner['train']:.0%}), unseen combinations "
+              f"{unseen['success_rate']:.0%} (planner {planner['held_out']:.0%})", flush=True)
+    return {"planner": planner, "policies": policies, "state": policy.state_dict()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--demonstrations", type=int, nargs="+",
                         default=[25, 50, 100, 200, 400])
+    parser.add_argument("--workers", type=int, default=1, help="seeds trained at once")
     report, args = Report.from_command_line("robot_policy", parser)
     torch.set_num_threads(1)
     counts = sorted(args.demonstrations)
+    if args.workers > 1:
+        with ProcessPoolExecutor(args.workers, mp_context=get_context("spawn")) as pool:
+            runs = list(pool.map(one_seed, args.seeds, [counts] * len(args.seeds)))
+    else:
+        runs = [one_seed(seed, counts) for seed in args.seeds]
 
     shares, speedups, unseen_shares = [], [], []
-    for seed in args.seeds:
-        planner = {split: demonstrations.evaluate(demonstrations.task_planner(seed), EPISODES, seed=s,
-                                                  split=split)["success_rate"]
-                   for split, s in (("train", SEEN), ("held_out", UNSEEN))}
+    for seed, run in zip(args.seeds, runs):
+        planner = run["planner"]
         report.figure(f"seed {seed}: planner's held-out success", planner["train"])
         report.figure(f"seed {seed}: planner's success on unseen combinations",
                       planner["held_out"])
-        demos = demonstrations.demonstrate(counts[-1], seed=seed, progress=False)
-        for n in counts:
-            policy, _ = vla.fit(demos.first(n), replace(vla.Config(), seed=seed),
-                                progress=False)
-            seen = demonstrations.evaluate(vla.Controller(policy), EPISODES, seed=SEEN)
-            unseen = demonstrations.evaluate(vla.Controller(policy), EPISODES, seed=UNSEEN,
-                                             split="held_out")
-            print(f"  seed {seed}, {n} demonstrations: success {seen['success_rate']:.0%} "
-                  f"(planner {planner['train']:.0%}), unseen combinations "
-                  f"{unseen['success_rate']:.0%} (planner {planner['held_out']:.0%})")
-            report.figure(f"seed {seed}, {n} demonstrations: held-out success",
-                          seen["success_rate"])
+        for n, (seen, unseen) in run["policies"].items():
+            report.figure(f"seed {seed}, {n} demonstrations: held-out success", seen)
             report.figure(f"seed {seed}, {n} demonstrations: success on unseen combinations",
-                          unseen["success_rate"])
-        shares.append(seen["success_rate"] / planner["train"])
-        unseen_shares.append(unseen["success_rate"] / max(planner["held_out"], 1e-9))
-        planner_ms, policy_ms = interleaved_speed(policy, 3)
+                          unseen)
+        seen, unseen = run["policies"][counts[-1]]
+        shares.append(seen / planner["train"])
+        unseen_shares.append(unseen / max(planner["held_out"], 1e-9))
+        policy = vla.Policy(replace(vla.Config(), seed=seed))
+        policy.load_state_dict(run["state"])
+        planner_ms, policy_ms = interleaved_speed(policy.eval(), 3)
         speedups.append(planner_ms / policy_ms)
         print(f"  seed {seed}: planner {planner_ms:.2f} ms per action, policy "
               f"{policy_ms:.3f} ms ({speedups[-1]:.0f}x)")

@@ -165,3 +165,13 @@ def test_the_shipped_policy_loads_and_solves_scenes_a_still_arm_never_does():
     assert len(shipped["loss"]) == policy.cfg.steps
     score = demonstrations.evaluate(vla.Controller(policy), 6, seed=vla.SEEN)
     assert score["success_rate"] > 0
+
+
+def test_the_shortest_fits_still_warm_up_and_decay():
+    demos = demonstrations.demonstrate(1, progress=False)
+    for steps in (3, 7, 25):
+        _, history = vla.fit(demos, vla.Config(width=16, heads=2, head_hidden=16, steps=steps,
+                                               batch_size=4), progress=False)
+        assert len(history["loss"]) == steps
+    with pytest.raises(ValueError, match="steps"):
+        vla.Config(steps=2)

@@ -118,6 +118,8 @@ class Config:
                 raise ValueError(f"{name} must be an int >= 1, got {value!r}")
         if not self.lr > 0:
             raise ValueError(f"lr must be > 0, got {self.lr}")
+        if self.steps < 3:
+            raise ValueError(f"steps must be >= 3 (a warm-up, then the decay), got {self.steps}")
 
 
 class Recogniser(nn.Module):
@@ -149,7 +151,8 @@ def fit_recogniser(cfg: Config = Config(), progress: bool = True) -> tuple[Recog
     scenes = pushes(cfg.scenes, seed=cfg.seed + 1000)
     model = Recogniser(cfg)
     optimiser = torch.optim.AdamW(model.parameters(), lr=cfg.lr)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, cfg.lr, total_steps=cfg.steps)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, cfg.lr, total_steps=cfg.steps,
+                                                   pct_start=max(0.3, 2 / cfg.steps))
     generator = torch.Generator().manual_seed(cfg.seed)
     losses = []
     for _ in tqdm(range(cfg.steps), desc="learning to recognise", disable=not progress):

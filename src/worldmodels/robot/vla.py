@@ -66,6 +66,8 @@ class Config:
             value = getattr(self, name)
             if not (isinstance(value, int) and value >= 1):
                 raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        if self.steps < 3:
+            raise ValueError(f"steps must be >= 3 (a warm-up, then the decay), got {self.steps}")
         if self.width % self.heads:
             raise ValueError(f"width ({self.width}) must be a multiple of heads ({self.heads})")
         if not (isinstance(self.execute, int) and 1 <= self.execute <= CHUNK):
@@ -74,10 +76,12 @@ class Config:
             raise ValueError(f"lr must be > 0, got {self.lr}")
 
 
-def time_features(tau: Tensor, size: int = 16) -> Tensor:
-    """Sinusoidal features (B, size) of the flow time tau (B,) in [0, 1]."""
-    frequencies = torch.exp(torch.linspace(0, math.log(100.0), size // 2))
-    angles = tau[:, None] * frequencies * math.pi
+TIME_FREQUENCIES = torch.exp(torch.linspace(0, math.log(100.0), 8))   # of the flow time
+
+
+def time_features(tau: Tensor) -> Tensor:
+    """Sinusoidal features (B, 16) of the flow time tau (B,) in [0, 1]."""
+    angles = tau[:, None] * TIME_FREQUENCIES * math.pi
     return torch.cat([angles.sin(), angles.cos()], dim=-1)
 
 
@@ -136,7 +140,7 @@ class Policy(nn.Module):
         return flow_matching_loss(self.velocity, self.context(frames, q, words), chunks,
                                   generator)
 
-    @torch.no_grad()
+    @torch.inference_mode()       # no autograd bookkeeping: acting is all it does
     def sample(self, frames: Tensor, q: Tensor, words: Tensor,
                generator: torch.Generator | None = None) -> Tensor:
         """Action chunks (B, CHUNK, 2) in [-1, 1], integrated from noise."""
@@ -179,7 +183,7 @@ def fit(demos: Demonstrations, cfg: Config = Config(), progress: bool = True
     policy = Policy(cfg)
     optimiser = torch.optim.AdamW(policy.parameters(), lr=cfg.lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, cfg.lr, total_steps=cfg.steps,
-                                                   pct_start=0.05)
+                                                   pct_start=max(0.05, 2 / cfg.steps))
     losses = []
     for _ in tqdm(range(cfg.steps), desc="cloning the planner", disable=not progress):
         batch = torch.randint(len(demos), (cfg.batch_size,), generator=generator)
