@@ -9,13 +9,7 @@ from worldmodels.measure.probe import r2
 from worldmodels.robot import ensemble, recognition
 from worldmodels.world.state import Table
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_pushes_are_fixed_by_their_seed_and_a_fall_is_a_cup_below_the_table():

@@ -8,13 +8,7 @@ from gymnasium.utils.env_checker import check_env
 from worldmodels.robot import demonstrations, instructed, vla
 from worldmodels.robot.demonstrations import CHUNK
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_the_environment_passes_gymnasiums_checks():
