@@ -11,6 +11,8 @@ that choose them.
     instructed.py     worldmodels/ArmInstruct-v0: two cups, one mark, an instruction
     demonstrations.py the task's planner, its demonstrations, and how a controller is scored
     vla.py       a vision-language-action policy cloned from the planner, by flow matching
+    recognition.py    a network that recognises the scene, probed against a world model on
+                      what a push will do
 
 Submodules are imported by name: `from worldmodels.robot import arm`.
 """
