@@ -141,3 +141,6 @@ def test_resolved_rate_control_reaches_a_target_and_stretches_towards_one_out_of
     assert torch.isfinite(stretched).all()
     reach = (kin.forward(ARM, stretched[-1]) - torch.tensor(ARM.base)).norm()
     assert reach > 0.99 * ARM.reach[1]                       # as far as it goes
+    assert stretched[-100:, 1].abs().max() < 0.2             # and stays there, elbow steady
+    hand_speed = (kin.forward(ARM, stretched[1:]) - kin.forward(ARM, stretched[:-1])).norm(dim=-1)
+    assert hand_speed.max() / 0.02 < 1.05 * 1.5              # as fast as asked, to first order

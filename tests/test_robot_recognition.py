@@ -46,7 +46,7 @@ def test_bad_arguments_name_themselves():
 
 
 def test_fitting_lowers_the_recognisers_error():
-    _, history = recognition.fit_recogniser(
+    _, history = recognition.train(
         replace(recognition.Config(), scenes=300, steps=100), progress=False)
     assert sum(history["loss"][-10:]) < 0.3 * sum(history["loss"][:10])
 

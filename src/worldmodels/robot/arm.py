@@ -152,11 +152,16 @@ def links(arm: Arm, q: Tensor, beads: int = 8) -> Tensor:
 
 
 def resolved_rate(arm: Arm, q: Tensor, target: Tensor, steps: int = 60, dt: float = 0.02,
-                  gain: float = 5.0, damping: float = 0.05) -> Tensor:
+                  gain: float = 5.0, damping: float = 0.05, max_speed: float = 1.5) -> Tensor:
     """The arm's joint angles (steps + 1, ..., 2) as it follows a target with its hand:
-    each step asks for the hand velocity gain (target - hand) and turns the joints by
-    damped least squares (resolved-rate control, Whitney 1969). A target out of reach is
-    approached as closely as the arm stretches, with bounded joint speeds."""
+    each step asks for the hand velocity gain (target - hand), no faster than `max_speed`
+    m/s, and turns the joints by damped least squares (resolved-rate control, Whitney
+    1969). A target out of reach is approached as closely as the arm stretches. The cap is
+    what keeps it there: the error to a far target never shrinks, and the speed it would
+    ask for, through the damped inverse at the stretched arm's singularity, swings the
+    elbow back and forth by radians per step."""
+    if not max_speed > 0:
+        raise ValueError(f"max_speed must be > 0 (m/s), got {max_speed}")
     if not (isinstance(steps, int) and steps >= 1):
         raise ValueError(f"steps must be an int >= 1, got {steps!r}")
     if not (dt > 0 and gain > 0):
@@ -167,6 +172,7 @@ def resolved_rate(arm: Arm, q: Tensor, target: Tensor, steps: int = 60, dt: floa
     path = [_check_angles(q)]
     for _ in range(steps):
         velocity = gain * (target - forward(arm, q))
+        velocity = velocity * (max_speed / velocity.norm(dim=-1, keepdim=True).clamp_min(max_speed))
         q = q + dt * damped_least_squares(arm, q, velocity, damping)
         path.append(q)
     return torch.stack(path)

@@ -121,6 +121,11 @@ class Config:
         if self.steps < 3:
             raise ValueError(f"steps must be >= 3 (a warm-up, then the decay), got {self.steps}")
 
+    @classmethod
+    def tiny(cls) -> "Config":
+        """The whole loop in about a second, for tests."""
+        return cls(scenes=64, steps=10, batch_size=16, width=16)
+
 
 class Recogniser(nn.Module):
     """A frame (B, 3, 64, 64) uint8 -> features (B, width) -> hand x, y and cup x, y (m)."""
@@ -144,7 +149,7 @@ class Recogniser(nn.Module):
         return self.head(self.features(frames))
 
 
-def fit_recogniser(cfg: Config = Config(), progress: bool = True) -> tuple[Recogniser, dict]:
+def train(cfg: Config = Config(), progress: bool = True) -> tuple[Recogniser, dict]:
     """Train a recogniser on `cfg.scenes` frames of push scenes (seed cfg.seed + 1000, apart
     from the pushes it is probed on): (recogniser, {"loss": [...]}) in m^2."""
     torch.manual_seed(cfg.seed)
@@ -211,19 +216,24 @@ def probe_outcomes(represent, fit: Pushes, tests: dict[str, Pushes]) -> dict[str
 CHECKPOINTS = ("cup_recogniser",)
 
 
+def evaluate(model: Recogniser, count: int = 500, seed: int = 2000) -> dict:
+    """How far off (cm, mean) the recogniser reads the hand and the cup, on the frames of
+    `count` push scenes from `seed`."""
+    unseen = pushes(count, seed=seed)
+    with torch.no_grad():
+        miss = (model(unseen.frames) - unseen.positions).view(-1, 2, 2).norm(dim=-1)
+    return {"hand_error_cm": round(100 * float(miss[:, 0].mean()), 2),
+            "cup_error_cm": round(100 * float(miss[:, 1].mean()), 2)}
+
+
 def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
     """The shipped recogniser (Config()), and its error reading positions on 500 unseen
     frames."""
     checkpoints.check_name(name, CHECKPOINTS)
     cfg = Config()
-    model, history = fit_recogniser(cfg)
-    unseen = pushes(500, seed=cfg.seed + 2000)
-    with torch.no_grad():
-        miss = (model(unseen.frames) - unseen.positions).view(-1, 2, 2).norm(dim=-1)
+    model, history = train(cfg)
     payload = {"config": asdict(cfg), "state_dict": model.state_dict()}
-    return payload, {"hand_error_cm": round(100 * float(miss[:, 0].mean()), 2),
-                     "cup_error_cm": round(100 * float(miss[:, 1].mean()), 2),
-                     "final_loss": history["loss"][-1]}
+    return payload, {**evaluate(model, seed=cfg.seed + 2000), "final_loss": history["loss"][-1]}
 
 
 def load_pretrained(device: str | torch.device = "cpu") -> tuple[Recogniser, dict]:

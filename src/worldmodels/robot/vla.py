@@ -2,12 +2,11 @@
 sees the camera, reads the instruction and gives a chunk of actions, as pi0 does (Black et
 al. 2024).
 
-    demos = demonstrations.demonstrate(episodes=200)
-    policy, history = fit(demos, Config())
+    policy, history = train(Config(), episodes=200)   # the planner's demonstrations, cloned
+    evaluate(policy, split="held_out")         # success on combinations never seen together
     controller = Controller(policy)            # act(env) for ArmInstruct-v0
-    demonstrations.evaluate(controller, split="held_out")
 
-The network, one transformer over three kinds of token:
+The network, one transformer over four kinds of token:
     vision    the camera's view of this frame and the last (6, 40, 40), cut into 25 patches
               of 8 x 8 pixels, each projected to a token (a ViT's patch embedding)
     proprio   the joint angles, as (cos, sin) of each, and where they put the hand, one token
@@ -74,6 +73,11 @@ class Config:
             raise ValueError(f"execute must be an int in [1, {CHUNK}], got {self.execute!r}")
         if not self.lr > 0:
             raise ValueError(f"lr must be > 0, got {self.lr}")
+
+    @classmethod
+    def tiny(cls) -> "Config":
+        """The whole loop in about a second, for tests (with one demonstration)."""
+        return cls(width=16, layers=1, heads=2, head_hidden=16, steps=10, batch_size=8)
 
 
 TIME_FREQUENCIES = torch.exp(torch.linspace(0, math.log(100.0), 8))   # of the flow time
@@ -227,16 +231,31 @@ SCORED = 50                  # scenes of each split the recipe scores it on
 SEEN, UNSEEN = 10_000, 20_000     # the scenes' seeds (benchmarks/robot_policy.py uses the same)
 
 
+def train(cfg: Config = Config(), episodes: int = DEMONSTRATIONS, progress: bool = True
+          ) -> tuple[Policy, dict]:
+    """The planner's demonstrations on `episodes` scenes of the train split (seeded by
+    cfg.seed) and a policy cloned from them: (policy, {"loss": [...], "demonstration_steps"})."""
+    demos = demonstrations.demonstrate(episodes, seed=cfg.seed, progress=progress)
+    policy, history = fit(demos, cfg, progress)
+    return policy, {**history, "demonstration_steps": len(demos)}
+
+
+def evaluate(policy: Policy, episodes: int = SCORED, seed: int = SEEN, split: str = "train"
+             ) -> dict:
+    """The policy's success and milliseconds per action on `episodes` scenes of `split`
+    (`demonstrations.evaluate`)."""
+    return demonstrations.evaluate(Controller(policy), episodes, seed=seed, split=split)
+
+
 def recipe(name: str = CHECKPOINTS[0]) -> tuple[dict, dict]:
     """The shipped policy: Config(), cloned from DEMONSTRATIONS planner episodes of the train
     split, and it and the planner scored on the same SCORED scenes of the train split (kinds
     of scene it saw) and of the held-out split (a colour named where it never was)."""
     checkpoints.check_name(name, CHECKPOINTS)
     cfg = Config()
-    demos = demonstrations.demonstrate(DEMONSTRATIONS, seed=cfg.seed)
-    policy, history = fit(demos, cfg)
-    metrics = {"demonstrations": DEMONSTRATIONS, "demonstration_steps": len(demos),
-               "scored_scenes": SCORED}
+    policy, history = train(cfg)
+    metrics = {"demonstrations": DEMONSTRATIONS,
+               "demonstration_steps": history["demonstration_steps"], "scored_scenes": SCORED}
     for split, seed in (("train", SEEN), ("held_out", UNSEEN)):
         for who, controller in (("policy", Controller(policy)),
                                 ("planner", demonstrations.task_planner(cfg.seed))):
