@@ -163,7 +163,7 @@ def demonstration_curve(counts, curves: dict, planner: float, title: str) -> plt
     counts: (N,) demonstrations; curves: {"held-out scenes": (S, N) success per seed, ...}
     drawn as the mean over seeds with each seed's points; planner: its success, a line."""
     counts = to_numpy(counts)
-    fig, ax = plt.subplots(figsize=(7.0, 3.8))
+    fig, ax = plt.subplots(figsize=(7.0, 4.6))
     for i, (name, rates) in enumerate(curves.items()):
         rates = 100 * np.atleast_2d(to_numpy(rates))
         color = color_for(name, i)
@@ -179,7 +179,8 @@ def demonstration_curve(counts, curves: dict, planner: float, title: str) -> plt
     ax.minorticks_off()
     ax.set(xlabel="planner demonstrations (episodes)", ylabel="success (%)", ylim=(-3, 103),
            title=title)
-    ax.legend(loc="upper left", fontsize=9)
+    # Below the axes: inside, it would sit on the planner's line near the top.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9)
     fig.tight_layout()
     return fig
 
