@@ -31,7 +31,7 @@ from worldmodels.measure.report import Report
 from worldmodels.robot import demonstrations, vla
 
 EPISODES = 50
-SEEN, UNSEEN = 10_000, 20_000         # evaluation seeds, apart from the demonstrations'
+SEEN, UNSEEN = vla.SEEN, vla.UNSEEN   # evaluation seeds, the shipped policy's record's too
 
 
 def interleaved_speed(policy: vla.Policy, episodes: int) -> tuple[float, float]:
@@ -57,9 +57,8 @@ def one_seed(seed: int, counts: list[int]) -> dict:
     policies = {}
     for n in counts:
         policy, _ = vla.fit(demos.first(n), replace(vla.Config(), seed=seed), progress=False)
-        seen = demonstrations.evaluate(vla.Controller(policy), EPISODES, seed=SEEN)
-        unseen = demonstrations.evaluate(vla.Controller(policy), EPISODES, seed=UNSEEN,
-                                         split="held_out")
+        seen = vla.evaluate(policy, EPISODES, seed=SEEN)
+        unseen = vla.evaluate(policy, EPISODES, seed=UNSEEN, split="held_out")
         policies[n] = (seen["success_rate"], unseen["success_rate"])
         print(f"  seed {seed}, {n} demonstrations: success {seen['success_rate']:.0%} "
               f"(planner {planner['train']:.0%}), unseen combinations "

@@ -56,6 +56,7 @@ def test_the_probe_reads_a_perfect_representation_fully_and_noise_not_at_all():
     truth = recognition.probe_outcomes(
         lambda p: torch.stack([p.end[:, 0], p.fell.float()], 1), fit, {"t": test})["t"]
     assert truth["where_r2"] > 0.999 and truth["falls_accuracy"] == 1.0
+    assert torch.allclose(truth["where"], test.end[:, 0], atol=0.03)   # its own predictions
     noise = recognition.probe_outcomes(
         lambda p: torch.randn(len(p), 8, generator=torch.Generator().manual_seed(len(p.q))),
         fit, {"t": test})["t"]

@@ -197,7 +197,7 @@ def imagined(model, recogniser: Recogniser, batch: Pushes) -> Tensor:
 def probe_outcomes(represent, fit: Pushes, tests: dict[str, Pushes]) -> dict[str, dict]:
     """The same linear probe on a representation of pushes, fitted on `fit` and scored on
     each set of `tests`: {name: {"where_r2": R² of the cup's final x, "falls_accuracy": the
-    share of pushes whose fall (or not) it calls right}}.
+    share of pushes whose fall (or not) it calls right, "where": (N,) the probe's final x}}.
 
     represent: Pushes -> (N, F) features, what a network offers about each push. The fall is
     read by the same ridge regression onto 0 and 1, called at 0.5."""
@@ -207,9 +207,10 @@ def probe_outcomes(represent, fit: Pushes, tests: dict[str, Pushes]) -> dict[str
     scores = {}
     for name, test in tests.items():
         y = represent(test)
-        called = falls(y)[:, 0] > 0.5
-        scores[name] = {"where_r2": r2(where(y), test.end[:, :1]),
-                        "falls_accuracy": float((called == test.fell).float().mean())}
+        said, called = where(y), falls(y)[:, 0] > 0.5
+        scores[name] = {"where_r2": r2(said, test.end[:, :1]),
+                        "falls_accuracy": float((called == test.fell).float().mean()),
+                        "where": said[:, 0]}
     return scores
 
 
